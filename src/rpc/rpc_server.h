@@ -1,0 +1,118 @@
+/* rpc_server.h: the daemon side of the wire protocol.
+ *
+ * One GLib main-loop thread (the caller's default GMainContext) does all
+ * socket I/O: accepting, reading frames (length checked before allocation),
+ * writing queued replies, keepalive.  Calls are decoded with the
+ * procedure's XDR filter and run on a worker pool, so a slow call never
+ * blocks other clients; replies may complete in any order.
+ *
+ * CONTRACT (consumed by src/daemon; keep stable).
+ */
+#pragma once
+
+#include <glib.h>
+#include <stdbool.h>
+#include <sys/types.h>
+#include <rpc/rpc.h>
+
+typedef struct _VrRpcServer VrRpcServer;
+typedef struct _VrRpcSession VrRpcSession;   /* one connected client */
+
+typedef enum {
+    /* Allowed on the read-only socket (otherwise: VR_ERR_OPERATION_DENIED,
+     * "operation forbidden: read only access prevents NAME"). */
+    VR_RPC_PROC_READONLY_OK = 1 << 0,
+    /* Allowed before CONNECT_OPEN (otherwise: code 1, domain 7,
+     * "internal error: hypervisor connection not open"). */
+    VR_RPC_PROC_BEFORE_OPEN = 1 << 1,
+    /* Run on the priority workers (libvirt's high-priority calls). */
+    VR_RPC_PROC_HIGH_PRIO = 1 << 2,
+} VrRpcProcFlags;
+
+/* A procedure handler runs on a worker thread.  @args is decoded (NULL for
+ * void args); fill @ret (zeroed, NULL for void returns).  Return 0, or -1
+ * with the thread-local error (vr_error_report) set: the server sends it
+ * as the error reply.  The server frees @args and @ret with xdr_free. */
+typedef int (*VrRpcHandler)(VrRpcSession *sess, void *args, void *ret);
+
+typedef struct {
+    int proc;
+    const char *name;            /* for logs and "read only" messages */
+    xdrproc_t args_filter;       /* NULL when the call has no arguments */
+    size_t args_size;
+    xdrproc_t ret_filter;        /* NULL when the reply is empty */
+    size_t ret_size;
+    VrRpcHandler handler;
+    unsigned int flags;          /* VrRpcProcFlags */
+} VrRpcProcedure;
+
+typedef struct {
+    unsigned int max_clients;           /* further connections are closed */
+    unsigned int min_workers;
+    unsigned int max_workers;
+    unsigned int prio_workers;
+    unsigned int max_client_requests;   /* outstanding calls per client;
+                                           reading pauses at the limit */
+    size_t max_message_size;            /* <= 32 MiB; larger frames drop the
+                                           connection */
+    unsigned int keepalive_interval;    /* seconds; 0 disables our PINGs */
+    unsigned int keepalive_count;
+} VrRpcServerConfig;
+
+/* Hooks into the daemon: called on the main thread when a session starts
+ * (return its private data) and when it ends (free it). */
+typedef void *(*VrRpcSessionOpenFunc)(VrRpcSession *sess, void *opaque);
+typedef void (*VrRpcSessionCloseFunc)(VrRpcSession *sess, void *priv,
+                                      void *opaque);
+
+/* Returns a new server or NULL with an error reported. */
+VrRpcServer *vr_rpc_server_new(const VrRpcServerConfig *cfg,
+                               VrRpcSessionOpenFunc open_cb,
+                               VrRpcSessionCloseFunc close_cb, void *opaque);
+
+/* Register a program's procedure table (kept by reference; must outlive
+ * the server).  An unknown procedure of a known program gets code 39,
+ * domain 7, "unknown procedure: N"; an unknown program gets "Cannot find
+ * program P version V".  Returns 0 or -1 (reported). */
+int vr_rpc_server_add_program(VrRpcServer *srv, unsigned int prog,
+                              unsigned int vers,
+                              const VrRpcProcedure *procs, size_t nprocs);
+
+/* Listen on a UNIX socket at @path (an existing stale socket is replaced),
+ * with @mode and group @gid (-1: unchanged).  Sessions accepted there are
+ * read-only when @readonly.  Peer credentials (SO_PEERCRED) are read on
+ * accept and logged.  Returns 0 or -1 (reported). */
+int vr_rpc_server_add_unix_listener(VrRpcServer *srv, const char *path,
+                                    mode_t mode, gid_t gid, bool readonly);
+
+/* Attach an already connected stream fd as a session (tests, ssh later). */
+int vr_rpc_server_add_session_fd(VrRpcServer *srv, int fd, bool readonly);
+
+/* Stop accepting, finish in-flight calls, flush replies, close sessions,
+ * unlink the listening sockets.  Runs the main context until done or
+ * @timeout_ms passes.  Idempotent. */
+void vr_rpc_server_shutdown(VrRpcServer *srv, unsigned int timeout_ms);
+
+void vr_rpc_server_free(VrRpcServer *srv);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VrRpcServer, vr_rpc_server_free)
+
+/* ---- session accessors (thread-safe) ---- */
+
+void *vr_rpc_session_get_private(VrRpcSession *sess);
+bool vr_rpc_session_is_readonly(VrRpcSession *sess);
+/* Peer credentials read at accept time. */
+void vr_rpc_session_get_peer(VrRpcSession *sess, pid_t *pid, uid_t *uid,
+                             gid_t *gid);
+/* Mark CONNECT_OPEN done: later calls need not be VR_RPC_PROC_BEFORE_OPEN. */
+void vr_rpc_session_set_open(VrRpcSession *sess);
+bool vr_rpc_session_is_open(VrRpcSession *sess);
+/* Close the connection after the reply to the current call is written
+ * (CONNECT_CLOSE). */
+void vr_rpc_session_close_after_reply(VrRpcSession *sess);
+/* The client said it speaks keepalive (feature 10): answer its PINGs (always
+ * done) and start our own PING timer per the server config. */
+void vr_rpc_session_start_keepalive(VrRpcSession *sess);
+/* Queue an asynchronous MESSAGE (events) to this client; thread-safe.
+ * Returns 0 or -1 (reported; e.g. the session is closing). */
+int vr_rpc_session_send_message(VrRpcSession *sess, unsigned int prog,
+                                int proc, xdrproc_t filter, void *msg);
