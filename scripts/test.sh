@@ -1,0 +1,35 @@
+#!/bin/sh
+# test.sh: the whole test suite from a fresh Debian 12 machine (run as root):
+# installs dependencies, builds with warnings as errors, runs `make check`
+# (unit, golden and integration tests), then `make distcheck`, and ends with
+# the totals on a line of its own: "N passed, N failed[, N skipped]".
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+"$top/scripts/install-deps.sh" || exit 1
+"$top/scripts/build.sh" || { echo "0 passed, 1 failed"; exit 1; }
+cd "$top/_build"
+{ make -s check -j"$(nproc)" 2>&1; echo $? >check.rc; } | grep -v '^make\['
+check_rc=$(cat check.rc)
+log=test-suite.log
+count() { sed -n "s/^# $1: *\([0-9]*\)/\1/p" "$log" | head -1; }
+pass=$(count PASS); fail=$(count FAIL); err=$(count ERROR); xpass=$(count XPASS)
+skip=$(count SKIP); xfail=$(count XFAIL)
+pass=$(( ${pass:-0} + ${xfail:-0} ))
+failed=$(( ${fail:-0} + ${err:-0} + ${xpass:-0} ))
+if [ "$failed" -gt 0 ] || [ "${check_rc:-0}" -ne 0 ]; then
+    grep -E '^(FAIL|ERROR|XPASS):' "$log" | head -40
+fi
+if [ "${VIREO_SKIP_DISTCHECK:-0}" != 1 ]; then
+    echo "== make distcheck"
+    if make -s distcheck >distcheck.log 2>&1; then
+        pass=$((pass + 1)); echo "PASS: make distcheck"
+    else
+        failed=$((failed + 1)); echo "FAIL: make distcheck (see _build/distcheck.log)"
+        tail -30 distcheck.log
+    fi
+fi
+[ "$failed" -eq 0 ] && [ "$check_rc" -ne 0 ] && failed=1
+line="$pass passed, $failed failed"
+[ "${skip:-0}" -gt 0 ] && line="$line, $skip skipped"
+echo "$line"
+[ "$failed" -eq 0 ]
