@@ -12,6 +12,8 @@
 #include <glib.h>
 #include <rpc/rpc.h>
 
+#include "rpc/vireo_protocol.h"
+
 typedef struct _VrRpcConn VrRpcConn;
 
 /* Connect to a UNIX socket.  Returns a new connection or NULL with an
@@ -40,6 +42,29 @@ int vr_rpc_conn_call(VrRpcConn *conn, unsigned int prog, unsigned int vers,
  * after @count unanswered.  0 disables. */
 void vr_rpc_conn_set_keepalive(VrRpcConn *conn, unsigned int interval,
                                unsigned int count);
+
+/* Hook for asynchronous frames (the documented extension point for events
+ * and streams): @func runs on the connection's I/O thread for every
+ * MESSAGE frame that is not keepalive and every STREAM / STREAM_HOLE
+ * frame, with the decoded header and the raw payload (valid only during
+ * the call; decode it with the event's XDR filter or copy stream bytes).
+ * It must not call vr_rpc_conn_call on this connection (it would wait on
+ * its own I/O thread).  Without a hook such frames are dropped.  @func
+ * NULL removes the hook. */
+typedef void (*VrRpcConnAsyncFunc)(VrRpcConn *conn, const vr_msg_header *hdr,
+                                   const guint8 *payload, size_t len,
+                                   void *opaque);
+void vr_rpc_conn_set_async_handler(VrRpcConn *conn, VrRpcConnAsyncFunc func,
+                                   void *opaque);
+
+/* Send a frame that expects no reply (a STREAM packet, or a MESSAGE) with
+ * the given header fields and raw @payload.  Thread-safe.  Returns 0 or -1
+ * (reported; e.g. the connection is lost). */
+int vr_rpc_conn_send_raw(VrRpcConn *conn, const vr_msg_header *hdr,
+                         const void *payload, size_t len);
+
+/* Whether the connection is still usable (not lost or shut down). */
+gboolean vr_rpc_conn_is_alive(VrRpcConn *conn);
 
 /* Shut the connection down and free it (waits for the I/O thread).
  * NULL-safe. */

@@ -85,7 +85,9 @@ int vr_rpc_server_add_program(VrRpcServer *srv, unsigned int prog,
 int vr_rpc_server_add_unix_listener(VrRpcServer *srv, const char *path,
                                     mode_t mode, gid_t gid, bool readonly);
 
-/* Attach an already connected stream fd as a session (tests, ssh later). */
+/* Attach an already connected stream fd as a session (tests, ssh later).
+ * Like the other setup calls, call it from the thread that runs the main
+ * context (or before the loop runs).  Takes @fd.  Returns 0 or -1. */
 int vr_rpc_server_add_session_fd(VrRpcServer *srv, int fd, bool readonly);
 
 /* Stop accepting, finish in-flight calls, flush replies, close sessions,
@@ -93,6 +95,7 @@ int vr_rpc_server_add_session_fd(VrRpcServer *srv, int fd, bool readonly);
  * @timeout_ms passes.  Idempotent. */
 void vr_rpc_server_shutdown(VrRpcServer *srv, unsigned int timeout_ms);
 
+/* Shuts down (if not done), waits for running calls, frees.  NULL-safe. */
 void vr_rpc_server_free(VrRpcServer *srv);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VrRpcServer, vr_rpc_server_free)
 
@@ -112,7 +115,14 @@ void vr_rpc_session_close_after_reply(VrRpcSession *sess);
 /* The client said it speaks keepalive (feature 10): answer its PINGs (always
  * done) and start our own PING timer per the server config. */
 void vr_rpc_session_start_keepalive(VrRpcSession *sess);
+/* Keep a session pointer valid beyond its close hook (e.g. event
+ * registrations on other threads); the session is freed at the last unref.
+ * Thread-safe. */
+void vr_rpc_session_ref(VrRpcSession *sess);
+void vr_rpc_session_unref(VrRpcSession *sess);
+
 /* Queue an asynchronous MESSAGE (events) to this client; thread-safe.
+ * Frames use version 1 and serial 1 (as libvirtd).
  * Returns 0 or -1 (reported; e.g. the session is closing). */
 int vr_rpc_session_send_message(VrRpcSession *sess, unsigned int prog,
                                 int proc, xdrproc_t filter, void *msg);

@@ -1,0 +1,338 @@
+/* vireo.h: the public C API of libvireo, the client library of vireod.
+ *
+ * libvireo talks to a running vireod (or any daemon speaking libvirt's
+ * remote protocol) over a UNIX socket.  Link with
+ * `pkg-config --cflags --libs libvireo`.
+ *
+ * Conventions used by every function below:
+ *
+ * - Errors: a function that fails returns -1 (int results) or NULL
+ *   (pointer results) and records the reason in a per-thread "last error"
+ *   (vireo_last_error()).  Every API call clears the last error on entry,
+ *   so after a success vireo_last_error() returns NULL.  Error codes and
+ *   domains use libvirt's numbering (VIREO_ERR_*, VIREO_FROM_*).
+ * - Ownership: a returned `char *` belongs to the caller, who releases it
+ *   with free().  A returned `const char *` belongs to the object it came
+ *   from and stays valid until that object is freed.  Out-parameters are
+ *   written only on success.
+ * - Threads: a VireoConn may be shared by any number of threads; calls on
+ *   it may run concurrently.  A VireoDomain is a small value object (name,
+ *   UUID, id) holding a reference on its connection: it may be used from
+ *   any thread, but freeing it while another thread uses it is an error.
+ * - Flags: every `unsigned int flags` argument is checked; unknown bits
+ *   fail with VIREO_ERR_INVALID_ARG.
+ */
+#ifndef VIREO_VIREO_H
+#define VIREO_VIREO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The version of the headers a program was compiled against:
+ * major * 1000000 + minor * 1000 + micro. */
+#define VIREO_VERSION_MAJOR 0
+#define VIREO_VERSION_MINOR 1
+#define VIREO_VERSION_MICRO 0
+#define VIREO_VERSION_NUMBER \
+    (VIREO_VERSION_MAJOR * 1000000 + VIREO_VERSION_MINOR * 1000 + \
+     VIREO_VERSION_MICRO)
+
+#define VIREO_UUID_BUFLEN 16
+#define VIREO_UUID_STRING_BUFLEN 37   /* 36 characters and the NUL */
+
+/* ---- opaque types --------------------------------------------------- */
+
+typedef struct _VireoConn VireoConn;       /* a connection to a daemon */
+typedef struct _VireoDomain VireoDomain;   /* a reference to one domain */
+typedef struct _VireoError VireoError;     /* an error record */
+
+/* ---- errors ---------------------------------------------------------- */
+
+/* Error codes (libvirt's numbers; the daemon may send others too). */
+enum {
+    VIREO_ERR_OK = 0,
+    VIREO_ERR_INTERNAL_ERROR = 1,
+    VIREO_ERR_NO_MEMORY = 2,
+    VIREO_ERR_NO_SUPPORT = 3,        /* procedure not implemented */
+    VIREO_ERR_NO_CONNECT = 5,
+    VIREO_ERR_INVALID_CONN = 6,
+    VIREO_ERR_INVALID_DOMAIN = 7,
+    VIREO_ERR_INVALID_ARG = 8,
+    VIREO_ERR_OPERATION_FAILED = 9,
+    VIREO_ERR_XML_ERROR = 27,
+    VIREO_ERR_DOM_EXIST = 28,
+    VIREO_ERR_OPERATION_DENIED = 29,
+    VIREO_ERR_XML_DETAIL = 35,
+    VIREO_ERR_SYSTEM_ERROR = 38,     /* e.g. cannot connect the socket */
+    VIREO_ERR_RPC = 39,
+    VIREO_ERR_NO_DOMAIN = 42,
+    VIREO_ERR_AUTH_FAILED = 45,
+    VIREO_ERR_OPERATION_INVALID = 55,
+    VIREO_ERR_CONFIG_UNSUPPORTED = 67,
+    VIREO_ERR_ARGUMENT_UNSUPPORTED = 74,
+    VIREO_ERR_OPERATION_UNSUPPORTED = 84,
+    VIREO_ERR_XML_INVALID_SCHEMA = 92,
+};
+
+/* Error domains: which part of the stack reported the error. */
+enum {
+    VIREO_FROM_NONE = 0,
+    VIREO_FROM_XML = 5,
+    VIREO_FROM_RPC = 7,
+    VIREO_FROM_CONF = 9,
+    VIREO_FROM_QEMU = 10,
+    VIREO_FROM_REMOTE = 13,
+    VIREO_FROM_DOMAIN = 20,
+    VIREO_FROM_URI = 45,
+};
+
+/* The calling thread's last error, or NULL when the last API call on this
+ * thread succeeded.  The record belongs to the thread: it stays valid
+ * until the next vireo_* call on the same thread.  Thread-safe. */
+const VireoError *vireo_last_error(void);
+
+/* Accessors; each accepts NULL (returning VIREO_ERR_OK, VIREO_FROM_NONE
+ * and a generic text respectively).  The message is never NULL and is
+ * owned by @err. */
+int vireo_error_code(const VireoError *err);
+int vireo_error_domain(const VireoError *err);
+const char *vireo_error_message(const VireoError *err);
+
+/* Forget the calling thread's last error. */
+void vireo_reset_error(void);
+
+/* ---- library --------------------------------------------------------- */
+
+/* The version of the library actually loaded (same encoding as
+ * VIREO_VERSION_NUMBER).  Never fails. */
+unsigned long vireo_get_version(void);
+
+/* ---- connections ----------------------------------------------------- */
+
+/* vireo_conn_open flags */
+enum {
+    VIREO_CONN_READONLY = 1 << 0,    /* read-only socket, no changes */
+};
+
+/* Open a connection.  @uri is one of
+ *   qemu:///system                  /run/vireo/vireo-sock (-sock-ro when
+ *                                   VIREO_CONN_READONLY)
+ *   qemu:///session                 $XDG_RUNTIME_DIR/vireo/vireo-sock
+ *   qemu+unix:///system?socket=PATH PATH (also with /session)
+ * or NULL: $VIREO_DEFAULT_URI when set, else qemu:///system for root and
+ * qemu:///session for other users.  Performs the protocol handshake
+ * (authentication list, keepalive negotiation, open).
+ * Returns a new connection (release with vireo_conn_close) or NULL with
+ * the last error set: VIREO_ERR_INVALID_ARG for a malformed or unsupported
+ * URI, VIREO_ERR_SYSTEM_ERROR when the socket cannot be reached, or the
+ * daemon's error.  Thread-safe. */
+VireoConn *vireo_conn_open(const char *uri, unsigned int flags);
+
+/* Close the connection politely (tells the daemon) and release the
+ * caller's reference.  Domains obtained from @conn keep the memory alive
+ * but every later call on them fails.  Returns 0, or -1 with the last
+ * error set when the daemon could not be told (the connection is released
+ * anyway).  NULL-safe (returns 0).  Do not call while other threads still
+ * use @conn. */
+int vireo_conn_close(VireoConn *conn);
+
+/* The URI the connection was opened with (after defaults were applied),
+ * e.g. "qemu:///system".  Owned by @conn; never NULL for a valid conn. */
+const char *vireo_conn_get_uri(VireoConn *conn);
+
+/* The hypervisor type, "QEMU".  Caller frees; NULL on error. */
+char *vireo_conn_get_type(VireoConn *conn);
+
+/* Hypervisor version (major * 1000000 + minor * 1000 + micro) into
+ * @version.  Returns 0 or -1 on error. */
+int vireo_conn_get_version(VireoConn *conn, unsigned long long *version);
+
+/* The daemon's library version (same encoding) into @version.
+ * Returns 0 or -1 on error. */
+int vireo_conn_get_lib_version(VireoConn *conn, unsigned long long *version);
+
+/* The daemon host's name.  Caller frees; NULL on error. */
+char *vireo_conn_get_hostname(VireoConn *conn);
+
+/* The host capabilities XML document.  Caller frees; NULL on error. */
+char *vireo_conn_get_capabilities(VireoConn *conn);
+
+/* Whether the connection is read-only (1) or not (0); -1 for NULL. */
+int vireo_conn_is_readonly(VireoConn *conn);
+
+typedef struct {
+    char model[32];               /* CPU architecture, e.g. "x86_64" */
+    unsigned long long memory;    /* KiB */
+    unsigned int cpus;            /* active CPUs */
+    unsigned int mhz;             /* CPU frequency */
+    unsigned int nodes;           /* NUMA cells */
+    unsigned int sockets;         /* sockets per node */
+    unsigned int cores;           /* cores per socket */
+    unsigned int threads;         /* threads per core */
+} VireoNodeInfo;
+
+/* Fill @info with the host's CPU and memory summary.  Returns 0 or -1. */
+int vireo_node_get_info(VireoConn *conn, VireoNodeInfo *info);
+
+typedef struct {
+    char model[257];              /* "" when no security driver is active */
+    char doi[257];                /* domain of interpretation */
+} VireoSecurityModel;
+
+/* Fill @model with the host's security model.  Returns 0 or -1. */
+int vireo_node_get_security_model(VireoConn *conn, VireoSecurityModel *model);
+
+/* ---- domains: lookup and listing ------------------------------------ */
+
+/* Look a domain up.  Each returns a new VireoDomain (release with
+ * vireo_domain_free) or NULL with the last error set (VIREO_ERR_NO_DOMAIN
+ * when there is no such domain; VIREO_ERR_INVALID_ARG for a malformed
+ * UUID string).  Thread-safe. */
+VireoDomain *vireo_domain_lookup_by_name(VireoConn *conn, const char *name);
+VireoDomain *vireo_domain_lookup_by_id(VireoConn *conn, int id);
+VireoDomain *vireo_domain_lookup_by_uuid(VireoConn *conn,
+                                         const unsigned char *uuid);
+VireoDomain *vireo_domain_lookup_by_uuid_string(VireoConn *conn,
+                                                const char *uuidstr);
+
+/* vireo_conn_list_domains flags: 0 = every domain; otherwise the domains
+ * matching ALL of the groups that have a bit set (libvirt's values). */
+enum {
+    VIREO_LIST_ACTIVE = 1 << 0,
+    VIREO_LIST_INACTIVE = 1 << 1,
+    VIREO_LIST_PERSISTENT = 1 << 2,
+    VIREO_LIST_TRANSIENT = 1 << 3,
+    VIREO_LIST_RUNNING = 1 << 4,
+    VIREO_LIST_PAUSED = 1 << 5,
+    VIREO_LIST_SHUTOFF = 1 << 6,
+    VIREO_LIST_OTHER = 1 << 7,
+    VIREO_LIST_MANAGEDSAVE = 1 << 8,
+    VIREO_LIST_NO_MANAGEDSAVE = 1 << 9,
+    VIREO_LIST_AUTOSTART = 1 << 10,
+    VIREO_LIST_NO_AUTOSTART = 1 << 11,
+    VIREO_LIST_HAS_SNAPSHOT = 1 << 12,
+    VIREO_LIST_NO_SNAPSHOT = 1 << 13,
+};
+
+/* List domains.  On success stores in @domains (when non-NULL) a new
+ * NULL-terminated array the caller releases with vireo_domain_list_free,
+ * and returns the number of domains.  Returns -1 on error. */
+int vireo_conn_list_domains(VireoConn *conn, unsigned int flags,
+                            VireoDomain ***domains);
+
+/* Free every domain of a NULL-terminated array and the array.  NULL-safe. */
+void vireo_domain_list_free(VireoDomain **domains);
+
+/* ---- domains: definitions ------------------------------------------- */
+
+/* vireo_domain_define_xml flags */
+enum {
+    VIREO_DEFINE_VALIDATE = 1 << 0,   /* validate against the schema */
+};
+
+/* Define (or redefine) a persistent domain from libvirt domain XML.
+ * Returns the new domain (release with vireo_domain_free) or NULL with the
+ * last error set (VIREO_ERR_XML_ERROR, VIREO_ERR_XML_DETAIL,
+ * VIREO_ERR_XML_INVALID_SCHEMA, VIREO_ERR_OPERATION_FAILED, ...). */
+VireoDomain *vireo_domain_define_xml(VireoConn *conn, const char *xml,
+                                     unsigned int flags);
+
+/* Remove the persistent definition of @dom (an active domain becomes
+ * transient).  @flags: 0.  Returns 0 or -1.  @dom stays to be freed. */
+int vireo_domain_undefine(VireoDomain *dom, unsigned int flags);
+
+/* vireo_domain_get_xml flags */
+enum {
+    VIREO_DOMAIN_XML_SECURE = 1 << 0,     /* include secrets */
+    VIREO_DOMAIN_XML_INACTIVE = 1 << 1,   /* the persistent definition */
+    VIREO_DOMAIN_XML_UPDATE_CPU = 1 << 2,
+    VIREO_DOMAIN_XML_MIGRATABLE = 1 << 3,
+};
+
+/* The domain XML.  Caller frees; NULL on error. */
+char *vireo_domain_get_xml(VireoDomain *dom, unsigned int flags);
+
+/* ---- domains: state and information --------------------------------- */
+
+typedef enum {
+    VIREO_DOMAIN_NOSTATE = 0,
+    VIREO_DOMAIN_RUNNING = 1,
+    VIREO_DOMAIN_BLOCKED = 2,
+    VIREO_DOMAIN_PAUSED = 3,
+    VIREO_DOMAIN_SHUTDOWN = 4,
+    VIREO_DOMAIN_SHUTOFF = 5,
+    VIREO_DOMAIN_CRASHED = 6,
+    VIREO_DOMAIN_PMSUSPENDED = 7,
+} VireoDomainState;
+
+typedef struct {
+    int state;                      /* VireoDomainState */
+    unsigned long long max_mem;     /* KiB */
+    unsigned long long memory;      /* KiB currently used */
+    unsigned int nr_vcpus;
+    unsigned long long cpu_time;    /* nanoseconds; 0 when shut off */
+} VireoDomainInfo;
+
+/* Fill @info.  Returns 0 or -1. */
+int vireo_domain_get_info(VireoDomain *dom, VireoDomainInfo *info);
+
+/* Store the state (VireoDomainState) and the reason for it (a per-state
+ * number, see vireo_domain_reason_string) in @state and @reason (@reason
+ * may be NULL).  Returns 0 or -1. */
+int vireo_domain_get_state(VireoDomain *dom, int *state, int *reason);
+
+/* The words virsh uses: "running", "shut off", "paused", ... and for
+ * reasons "booted", "destroyed", "unknown", ...  Static strings; unknown
+ * numbers give "no state" and "unknown".  Never NULL, never fail. */
+const char *vireo_domain_state_string(int state);
+const char *vireo_domain_reason_string(int state, int reason);
+
+/* Autostart flag: stores 1 or 0 in @autostart.  Returns 0 or -1. */
+int vireo_domain_get_autostart(VireoDomain *dom, int *autostart);
+/* Enable (@autostart != 0) or disable autostart.  Returns 0 or -1. */
+int vireo_domain_set_autostart(VireoDomain *dom, int autostart);
+
+/* Ask the daemon; each returns 1 (yes), 0 (no) or -1 on error. */
+int vireo_domain_is_active(VireoDomain *dom);
+int vireo_domain_is_persistent(VireoDomain *dom);
+int vireo_domain_has_managed_save(VireoDomain *dom);
+
+/* The guest OS type ("hvm").  Caller frees; NULL on error. */
+char *vireo_domain_get_os_type(VireoDomain *dom);
+
+typedef struct {
+    char label[4097];     /* "" when the domain has none (inactive) */
+    int enforcing;        /* 1 enforcing, 0 permissive */
+} VireoSecurityLabel;
+
+/* Fill @label with the domain's security label.  Returns 0 or -1. */
+int vireo_domain_get_security_label(VireoDomain *dom,
+                                    VireoSecurityLabel *label);
+
+/* ---- domains: local fields (no daemon call, never fail for a valid
+ * domain; they describe the domain as of the lookup) ------------------ */
+
+const char *vireo_domain_get_name(VireoDomain *dom);     /* owned by dom */
+/* Copy the 16-byte UUID into @uuid.  Returns 0, or -1 for NULL args. */
+int vireo_domain_get_uuid(VireoDomain *dom, unsigned char *uuid);
+/* Write the hyphenated lowercase UUID (VIREO_UUID_STRING_BUFLEN bytes)
+ * into @buf.  Returns 0, or -1 for NULL args. */
+int vireo_domain_get_uuid_string(VireoDomain *dom, char *buf);
+/* The id at lookup time: -1 when the domain was not running. */
+int vireo_domain_get_id(VireoDomain *dom);
+/* The connection @dom belongs to (no new reference). */
+VireoConn *vireo_domain_get_conn(VireoDomain *dom);
+
+/* Release @dom (and its reference on the connection).  NULL-safe.
+ * Domains are plain values, not shared: each lookup returns a new one. */
+void vireo_domain_free(VireoDomain *dom);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VIREO_VIREO_H */

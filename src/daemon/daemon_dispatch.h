@@ -1,0 +1,30 @@
+/* daemon_dispatch.h: the REMOTE program's procedure table (program
+ * 0x20008086, version 1) and the per-client state behind it.
+ *
+ * Handlers are glue only: decode arguments, call one driver function,
+ * encode its result.  Domain logic lives in src/drivers/qemu.
+ */
+#pragma once
+
+#include <stdbool.h>
+
+#include "drivers/qemu/qemu_driver.h"
+#include "rpc/rpc_server.h"
+
+/* What every session of one daemon shares; outlives the server. */
+typedef struct {
+    QemuDriver *qemu;
+    bool privileged;      /* system mode: our URI is qemu:///system */
+} DaemonContext;
+
+/* VrRpcSessionOpenFunc / VrRpcSessionCloseFunc for vr_rpc_server_new with
+ * a DaemonContext as opaque: allocate and free the client's state. */
+void *daemon_session_open(VrRpcSession *sess, void *opaque);
+void daemon_session_close(VrRpcSession *sess, void *priv, void *opaque);
+
+/* Register the REMOTE program on @srv.  Returns 0 or -1 (reported). */
+int daemon_dispatch_register(VrRpcServer *srv);
+
+/* The table itself (for tests that check its flags). */
+extern const VrRpcProcedure daemon_remote_procs[];
+extern const size_t daemon_remote_nprocs;

@@ -1,0 +1,271 @@
+/* daemon_dispatch_connect.c: handshake, connection and host procedures
+ * (FACTS.md section 5 and the "Connection, handshake, host information"
+ * table), plus the per-client state.
+ */
+#include <config.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "daemon/daemon_dispatch_priv.h"
+#include "util/vr_error.h"
+#include "util/vr_log.h"
+
+/* CONNECT_SUPPORTS_FEATURE numbers we answer with 1. */
+enum {
+    FEATURE_TYPED_PARAM_STRING = 9,
+    FEATURE_PROGRAM_KEEPALIVE = 10,
+    FEATURE_REMOTE_EVENT_CALLBACK = 14,
+    FEATURE_REMOTE_CLOSE_CALLBACK = 15,
+};
+
+void *
+daemon_session_open(VrRpcSession *sess, void *opaque)
+{
+    DaemonClient *client = g_new0(DaemonClient, 1);
+
+    client->ctx = opaque;
+    return client;
+}
+
+void
+daemon_session_close(VrRpcSession *sess, void *priv, void *opaque)
+{
+    g_free(priv);
+}
+
+DaemonContext *
+daemon_client_context(VrRpcSession *sess)
+{
+    DaemonClient *client = vr_rpc_session_get_private(sess);
+
+    return client->ctx;
+}
+
+QemuDriver *
+daemon_client_driver(VrRpcSession *sess)
+{
+    return daemon_client_context(sess)->qemu;
+}
+
+int
+daemon_client_check_write(VrRpcSession *sess, const char *api)
+{
+    DaemonClient *client = vr_rpc_session_get_private(sess);
+
+    if (g_atomic_int_get(&client->readonly)) {
+        vr_error_report(VR_ERR_OPERATION_DENIED, VR_FROM_DOMAIN,
+                        "read only access prevents %s", api);
+        return -1;
+    }
+    return 0;
+}
+
+DAEMON_HANDLER(auth_list)
+{
+    vr_auth_list_ret *r = ret;
+
+    /* Only "none": socket permissions are the access control. */
+    r->types.types_len = 1;
+    r->types.types_val = g_new0(int, 1);
+    return 0;
+}
+
+DAEMON_HANDLER(connect_supports_feature)
+{
+    const vr_connect_supports_feature_args *a = args;
+    vr_connect_supports_feature_ret *r = ret;
+
+    switch (a->feature) {
+    case FEATURE_PROGRAM_KEEPALIVE:
+        vr_rpc_session_start_keepalive(sess);
+        r->supported = 1;
+        break;
+    case FEATURE_TYPED_PARAM_STRING:
+    case FEATURE_REMOTE_CLOSE_CALLBACK:
+        r->supported = 1;
+        break;
+    case FEATURE_REMOTE_EVENT_CALLBACK:   /* no events yet */
+    default:
+        r->supported = 0;
+        break;
+    }
+    return 0;
+}
+
+/* Is @name a URI this daemon serves?  Absent or empty names pick us (the
+ * default driver).  Returns 0 or -1 (reported). */
+static int
+check_uri(const char *name)
+{
+    g_autofree char *scheme = NULL;
+    g_autofree char *path = NULL;
+
+    if (!name || !*name)
+        return 0;
+    if (!g_uri_split(name, G_URI_FLAGS_NONE, &scheme, NULL, NULL, NULL,
+                     &path, NULL, NULL, NULL) || !scheme ||
+        (g_ascii_strcasecmp(scheme, "qemu") != 0 &&
+         !g_str_has_prefix(scheme, "qemu+"))) {
+        vr_error_report(VR_ERR_NO_CONNECT, VR_FROM_NONE, "%s", name);
+        return -1;
+    }
+    if (!g_str_equal(path, "/system") && !g_str_equal(path, "/session")) {
+        vr_error_report(VR_ERR_INTERNAL_ERROR, VR_FROM_QEMU,
+                        "unexpected QEMU URI path '%s', try qemu:///system",
+                        path);
+        return -1;
+    }
+    return 0;
+}
+
+DAEMON_HANDLER(connect_open)
+{
+    const vr_connect_open_args *a = args;
+    DaemonClient *client = vr_rpc_session_get_private(sess);
+    const char *name = a->name ? *a->name : NULL;
+
+    if (vr_rpc_session_is_open(sess)) {
+        vr_error_report(VR_ERR_INTERNAL_ERROR, VR_FROM_RPC,
+                        "connection already open");
+        return -1;
+    }
+    if (check_uri(name) < 0)
+        return -1;
+    /* Bit 0 is VIR_CONNECT_RO; the other bits are client-internal. */
+    if (a->flags & 1)
+        g_atomic_int_set(&client->readonly, 1);
+    vr_rpc_session_set_open(sess);
+    VR_DEBUG("connection opened (uri '%s', flags 0x%x)", name ? name : "",
+             a->flags);
+    return 0;
+}
+
+DAEMON_HANDLER(connect_close)
+{
+    vr_rpc_session_close_after_reply(sess);
+    return 0;
+}
+
+DAEMON_HANDLER(connect_close_callback)
+{
+    /* 360/361: we never close a connection on our own with a reason to
+     * report yet, so (un)registering has nothing to record. */
+    return 0;
+}
+
+DAEMON_HANDLER(connect_get_uri)
+{
+    vr_connect_get_uri_ret *r = ret;
+
+    r->uri = g_strdup(daemon_client_context(sess)->privileged ?
+                      "qemu:///system" : "qemu:///session");
+    return 0;
+}
+
+DAEMON_HANDLER(connect_get_type)
+{
+    vr_connect_get_type_ret *r = ret;
+
+    r->type = g_strdup("QEMU");
+    return 0;
+}
+
+DAEMON_HANDLER(connect_get_version)
+{
+    vr_connect_get_version_ret *r = ret;
+    QemuHost *host = qemu_driver_get_host(daemon_client_driver(sess));
+
+    r->hv_ver = qemu_host_get_qemu_version(host);
+    return 0;
+}
+
+DAEMON_HANDLER(connect_get_lib_version)
+{
+    vr_connect_get_lib_version_ret *r = ret;
+    unsigned int major = 0, minor = 0, micro = 0;
+
+    /* Vireo's own version, in libvirt's number format. */
+    if (sscanf(PACKAGE_VERSION, "%u.%u.%u", &major, &minor, &micro) < 2)
+        major = minor = micro = 0;
+    r->lib_ver = major * 1000000ULL + minor * 1000ULL + micro;
+    return 0;
+}
+
+DAEMON_HANDLER(connect_get_hostname)
+{
+    vr_connect_get_hostname_ret *r = ret;
+
+    r->hostname = qemu_host_get_hostname();
+    return r->hostname ? 0 : -1;
+}
+
+DAEMON_HANDLER(connect_get_capabilities)
+{
+    vr_connect_get_capabilities_ret *r = ret;
+    QemuHost *host = qemu_driver_get_host(daemon_client_driver(sess));
+
+    r->capabilities = qemu_host_get_capabilities(host);
+    return r->capabilities ? 0 : -1;
+}
+
+DAEMON_HANDLER(connect_get_max_vcpus)
+{
+    const vr_connect_get_max_vcpus_args *a = args;
+    vr_connect_get_max_vcpus_ret *r = ret;
+
+    r->max_vcpus = qemu_host_get_max_vcpus(a->type ? *a->type : NULL);
+    return r->max_vcpus < 0 ? -1 : 0;
+}
+
+DAEMON_HANDLER(connect_is_secure)
+{
+    vr_connect_is_secure_ret *r = ret;
+
+    /* UNIX sockets only: nothing travels over a network. */
+    r->secure = 1;
+    return 0;
+}
+
+DAEMON_HANDLER(node_get_info)
+{
+    vr_node_get_info_ret *r = ret;
+    QemuNodeInfo info;
+
+    if (qemu_host_get_node_info(&info) < 0)
+        return -1;
+    memcpy(r->model, info.model, sizeof(r->model));
+    r->memory = info.memory_kib;
+    r->cpus = info.cpus;
+    r->mhz = info.mhz;
+    r->nodes = info.nodes;
+    r->sockets = info.sockets;
+    r->cores = info.cores;
+    r->threads = info.threads;
+    return 0;
+}
+
+DAEMON_HANDLER(node_get_free_memory)
+{
+    vr_node_get_free_memory_ret *r = ret;
+    unsigned long long bytes;
+
+    if (qemu_host_get_free_memory(&bytes) < 0)
+        return -1;
+    r->free_mem = bytes;
+    return 0;
+}
+
+DAEMON_HANDLER(node_get_security_model)
+{
+    vr_node_get_security_model_ret *r = ret;
+
+    /* char<N> arrays carry the terminating NUL, as libvirtd sends them. */
+    r->model.model_len = sizeof(QEMU_SECURITY_MODEL);
+    r->model.model_val = g_memdup2(QEMU_SECURITY_MODEL,
+                                   sizeof(QEMU_SECURITY_MODEL));
+    r->doi.doi_len = sizeof(QEMU_SECURITY_DOI);
+    r->doi.doi_val = g_memdup2(QEMU_SECURITY_DOI, sizeof(QEMU_SECURITY_DOI));
+    return 0;
+}

@@ -1,0 +1,314 @@
+/* qemu_driver.c: the QEMU driver: loading definitions at start, lookups,
+ * listings.  Queries on one domain are in qemu_driver_query.c, changes
+ * to definitions in qemu_driver_define.c.
+ *
+ * Locking (docs/internals/threads.md): the list lock only while finding
+ * objects; an object's lock only while copying fields out of it; never
+ * across file or process I/O.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "drivers/qemu/qemu_driver_priv.h"
+#include "util/vr_error.h"
+#include "util/vr_file.h"
+#include "util/vr_log.h"
+#include "util/vr_uuid.h"
+
+#define DOMAIN_XML_MAX (10 * 1024 * 1024)
+
+void
+qemu_domain_ref_clear(QemuDomainRef *ref)
+{
+    if (!ref)
+        return;
+    g_clear_pointer(&ref->name, g_free);
+    ref->id = -1;
+}
+
+void
+qemu_domain_ref_array_free(QemuDomainRef *refs, size_t count)
+{
+    for (size_t i = 0; refs && i < count; i++)
+        g_free(refs[i].name);
+    g_free(refs);
+}
+
+void
+qemu_domain_ref_fill(QemuDomainRef *out, VrDomainObj *obj)
+{
+    g_free(out->name);
+    out->name = g_strdup(obj->name);
+    memcpy(out->uuid, obj->uuid, sizeof(out->uuid));
+    vr_domain_obj_lock(obj);
+    out->id = obj->id;
+    vr_domain_obj_unlock(obj);
+}
+
+char *
+qemu_driver_config_path(QemuDriver *drv, const char *name)
+{
+    g_autofree char *file = g_strdup_printf("%s.xml", name);
+
+    return g_build_filename(drv->config_dir, file, NULL);
+}
+
+char *
+qemu_driver_autostart_path(QemuDriver *drv, const char *name)
+{
+    g_autofree char *file = g_strdup_printf("%s.xml", name);
+
+    return g_build_filename(drv->autostart_dir, file, NULL);
+}
+
+/* Load one definition file; problems are logged and the file skipped
+ * (left on disk for the administrator). */
+static void
+load_one(QemuDriver *drv, const char *file)
+{
+    g_autofree char *path = g_build_filename(drv->config_dir, file, NULL);
+    g_autofree char *name = g_strndup(file, strlen(file) - 4);
+    g_autofree char *link = qemu_driver_autostart_path(drv, name);
+    g_autofree char *xml = NULL;
+    g_autoptr(VrDomainDef) def = NULL;
+    g_autoptr(VrDomainObj) obj = NULL;
+    struct stat st;
+
+    if (vr_file_read_all(path, DOMAIN_XML_MAX, &xml, NULL) < 0 ||
+        !(def = vr_domain_def_parse_string(xml, path, 0))) {
+        VR_WARN("skipping domain definition '%s': %s", path,
+                vr_error_message());
+        vr_error_reset();
+        return;
+    }
+    if (!g_str_equal(def->name, name)) {
+        VR_WARN("skipping domain definition '%s': it defines domain '%s', "
+                "but the file name says '%s'", path, def->name, name);
+        return;
+    }
+    obj = vr_domain_obj_new(g_steal_pointer(&def));
+    obj->persistent = true;
+    obj->autostart = lstat(link, &st) == 0;
+    if (vr_domain_obj_list_add(drv->domains, obj) < 0) {
+        VR_WARN("skipping domain definition '%s': %s", path,
+                vr_error_message());
+        vr_error_reset();
+    }
+}
+
+static int
+load_all(QemuDriver *drv)
+{
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GDir) dir = g_dir_open(drv->config_dir, 0, &err);
+    const char *file;
+    unsigned int n = 0;
+
+    if (!dir) {
+        vr_error_report(VR_ERR_SYSTEM_ERROR, VR_FROM_QEMU,
+                        "cannot read directory '%s': %s", drv->config_dir,
+                        err->message);
+        return -1;
+    }
+    while ((file = g_dir_read_name(dir))) {
+        /* Hidden names include vr_file_write_atomic's temp files. */
+        if (file[0] == '.' || !g_str_has_suffix(file, ".xml") ||
+            strlen(file) <= 4)
+            continue;
+        load_one(drv, file);
+        n++;
+    }
+    VR_DEBUG("read %u domain definition files from %s", n, drv->config_dir);
+    return 0;
+}
+
+QemuDriver *
+qemu_driver_new(const VrPaths *paths)
+{
+    g_autoptr(QemuDriver) drv = g_new0(QemuDriver, 1);
+
+    g_mutex_init(&drv->config_lock);
+    drv->privileged = paths->privileged;
+    drv->config_dir = g_build_filename(paths->config_dir, "qemu", NULL);
+    drv->autostart_dir = g_build_filename(drv->config_dir, "autostart", NULL);
+    drv->domains = vr_domain_obj_list_new();
+    drv->host = qemu_host_new(paths, NULL);
+    if (vr_dir_create(drv->autostart_dir, 0700) < 0 || load_all(drv) < 0)
+        return NULL;
+    return g_steal_pointer(&drv);
+}
+
+void
+qemu_driver_free(QemuDriver *drv)
+{
+    if (!drv)
+        return;
+    vr_domain_obj_list_free(drv->domains);
+    qemu_host_free(drv->host);
+    g_free(drv->config_dir);
+    g_free(drv->autostart_dir);
+    g_mutex_clear(&drv->config_lock);
+    g_free(drv);
+}
+
+QemuHost *
+qemu_driver_get_host(QemuDriver *drv)
+{
+    return drv->host;
+}
+
+bool
+qemu_driver_is_privileged(QemuDriver *drv)
+{
+    return drv->privileged;
+}
+
+/* ---- lookups ---------------------------------------------------------- */
+
+VrDomainObj *
+qemu_driver_get_obj(QemuDriver *drv, const QemuDomainRef *dom)
+{
+    VrDomainObj *obj = vr_domain_obj_list_find_by_uuid(drv->domains,
+                                                       dom->uuid);
+    char uuid[VR_UUID_STRING_BUFLEN];
+
+    if (!obj)
+        vr_error_report(VR_ERR_NO_DOMAIN, VR_FROM_QEMU,
+                        "no domain with matching uuid '%s' (%s)",
+                        vr_uuid_format(dom->uuid, uuid),
+                        dom->name ? dom->name : "");
+    return obj;
+}
+
+int
+qemu_domain_lookup_by_name(QemuDriver *drv, const char *name,
+                           QemuDomainRef *out)
+{
+    g_autoptr(VrDomainObj) obj =
+        vr_domain_obj_list_find_by_name(drv->domains, name);
+
+    if (!obj) {
+        vr_error_report(VR_ERR_NO_DOMAIN, VR_FROM_QEMU,
+                        "no domain with matching name '%s'", name);
+        return -1;
+    }
+    qemu_domain_ref_fill(out, obj);
+    return 0;
+}
+
+int
+qemu_domain_lookup_by_uuid(QemuDriver *drv, const unsigned char *uuid,
+                           QemuDomainRef *out)
+{
+    g_autoptr(VrDomainObj) obj =
+        vr_domain_obj_list_find_by_uuid(drv->domains, uuid);
+    char str[VR_UUID_STRING_BUFLEN];
+
+    if (!obj) {
+        vr_error_report(VR_ERR_NO_DOMAIN, VR_FROM_QEMU,
+                        "no domain with matching uuid '%s'",
+                        vr_uuid_format(uuid, str));
+        return -1;
+    }
+    qemu_domain_ref_fill(out, obj);
+    return 0;
+}
+
+int
+qemu_domain_lookup_by_id(QemuDriver *drv, int id, QemuDomainRef *out)
+{
+    g_autoptr(VrDomainObj) obj =
+        vr_domain_obj_list_find_by_id(drv->domains, id);
+
+    if (!obj) {
+        vr_error_report(VR_ERR_NO_DOMAIN, VR_FROM_QEMU,
+                        "no domain with matching id %d", id);
+        return -1;
+    }
+    qemu_domain_ref_fill(out, obj);
+    return 0;
+}
+
+/* ---- listing ------------------------------------------------------------ */
+
+int
+qemu_domain_list_all(QemuDriver *drv, unsigned int flags, bool need_refs,
+                     QemuDomainRef **refs, size_t *count)
+{
+    g_autoptr(GPtrArray) objs = vr_domain_obj_list_collect(drv->domains,
+                                                           flags);
+    QemuDomainRef *out;
+
+    if (!objs)
+        return -1;
+    *count = objs->len;
+    *refs = NULL;
+    if (!need_refs)
+        return 0;
+    out = g_new0(QemuDomainRef, MAX(objs->len, 1));
+    for (guint i = 0; i < objs->len; i++)
+        qemu_domain_ref_fill(&out[i], objs->pdata[i]);
+    *refs = out;
+    return 0;
+}
+
+static int
+check_max(int max)
+{
+    if (max < 0) {
+        vr_error_report(VR_ERR_INVALID_ARG, VR_FROM_QEMU,
+                        "negative count %d is not allowed", max);
+        return -1;
+    }
+    return 0;
+}
+
+int
+qemu_domain_list_ids(QemuDriver *drv, int max, int **ids, size_t *n)
+{
+    g_autoptr(GPtrArray) objs = NULL;
+    size_t len;
+
+    if (check_max(max) < 0)
+        return -1;
+    objs = vr_domain_obj_list_collect(drv->domains, VR_LIST_DOMAINS_ACTIVE);
+    len = MIN(objs->len, (guint) max);
+    *ids = g_new0(int, MAX(len, 1));
+    for (size_t i = 0; i < len; i++) {
+        VrDomainObj *obj = objs->pdata[i];
+
+        vr_domain_obj_lock(obj);
+        (*ids)[i] = obj->id;
+        vr_domain_obj_unlock(obj);
+    }
+    *n = len;
+    return 0;
+}
+
+int
+qemu_domain_list_defined_names(QemuDriver *drv, int max, char ***names)
+{
+    g_autoptr(GPtrArray) objs = NULL;
+    size_t len;
+
+    if (check_max(max) < 0)
+        return -1;
+    objs = vr_domain_obj_list_collect(drv->domains,
+                                      VR_LIST_DOMAINS_INACTIVE);
+    len = MIN(objs->len, (guint) max);
+    *names = g_new0(char *, len + 1);
+    for (size_t i = 0; i < len; i++)
+        (*names)[i] = g_strdup(((VrDomainObj *) objs->pdata[i])->name);
+    return 0;
+}
+
+int
+qemu_domain_count(QemuDriver *drv, bool active)
+{
+    return (int) vr_domain_obj_list_count(drv->domains,
+                                          active ? VR_LIST_DOMAINS_ACTIVE :
+                                          VR_LIST_DOMAINS_INACTIVE);
+}

@@ -1,0 +1,63 @@
+/* lib_internal.h: what the libvireo source files share (never installed).
+ *
+ * A VireoConn is refcounted: the caller holds one reference and every
+ * VireoDomain holds one, so a domain never points at freed memory.  The
+ * RPC connection inside is guarded by a read-write lock: calls take it for
+ * reading (so they run concurrently), vireo_conn_close takes it for
+ * writing to tear the transport down once no call is in flight.
+ */
+#pragma once
+
+#include <glib.h>
+#include <stdbool.h>
+
+#include "vireo/vireo.h"
+#include "rpc/rpc_client.h"
+#include "rpc/vireo_protocol.h"
+
+struct _VireoConn {
+    gatomicrefcount ref;
+    GRWLock lock;        /* guards rpc */
+    VrRpcConn *rpc;      /* NULL once closed */
+    char *uri;
+    bool readonly;
+};
+
+struct _VireoDomain {
+    VireoConn *conn;     /* a reference */
+    char *name;
+    unsigned char uuid[VIREO_UUID_BUFLEN];
+    int id;
+};
+
+/* Take / drop a reference on @conn (unref frees at zero; NULL-safe). */
+VireoConn *vr_lib_conn_ref(VireoConn *conn);
+void vr_lib_conn_unref(VireoConn *conn);
+
+/* One call of the remote program on @conn.  Returns 0 (@ret decoded; free
+ * with xdr_free) or -1 with an error reported (the daemon's, or
+ * VR_ERR_INVALID_CONN when the connection was closed). */
+int vr_lib_call(VireoConn *conn, int proc, xdrproc_t args_filter, void *args,
+                xdrproc_t ret_filter, void *ret);
+
+/* A new VireoDomain from a wire reference (copies everything). */
+VireoDomain *vr_lib_domain_new(VireoConn *conn, const vr_nonnull_domain *wire);
+
+/* Fill @wire from @dom; @wire borrows dom's name (do not xdr_free it). */
+void vr_lib_domain_to_wire(const VireoDomain *dom, vr_nonnull_domain *wire);
+
+/* Argument checks at API entry: report VR_ERR_INVALID_CONN /
+ * VR_ERR_INVALID_DOMAIN / VR_ERR_INVALID_ARG naming @func and return
+ * false when invalid. */
+bool vr_lib_check_conn(VireoConn *conn, const char *func);
+bool vr_lib_check_domain(VireoDomain *dom, const char *func);
+bool vr_lib_check_arg(const void *ptr, const char *name, const char *func);
+
+#define VR_LIB_CHECK_CONN(conn, fail) \
+    do { vr_error_reset(); \
+         if (!vr_lib_check_conn((conn), __func__)) return fail; } while (0)
+#define VR_LIB_CHECK_DOMAIN(dom, fail) \
+    do { vr_error_reset(); \
+         if (!vr_lib_check_domain((dom), __func__)) return fail; } while (0)
+#define VR_LIB_CHECK_ARG(ptr, fail) \
+    do { if (!vr_lib_check_arg((ptr), #ptr, __func__)) return fail; } while (0)

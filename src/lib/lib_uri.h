@@ -1,0 +1,30 @@
+/* lib_uri.h: parsing a connection URI into the socket to dial and the
+ * name to send with CONNECT_OPEN (DESIGN.md "URIs").  Pure: no sockets. */
+#pragma once
+
+#include <glib.h>
+#include <stdbool.h>
+
+typedef struct _VrLibUri {
+    char *uri;        /* the URI after defaults, as given by the user */
+    char *driver;     /* "qemu" */
+    char *transport;  /* NULL (local), "unix" */
+    char *path;       /* "/system" or "/session" */
+    bool session;     /* per-user daemon */
+    char *socket;     /* the UNIX socket to connect */
+    char *open_name;  /* sent with CONNECT_OPEN: no transport, no
+                       * client-only parameters ("qemu:///system") */
+} VrLibUri;
+
+/* The URI to use when the caller gave none: $VIREO_DEFAULT_URI when set
+ * and non-empty, else "qemu:///system" for root, "qemu:///session"
+ * otherwise.  Returns a new string. */
+char *vr_lib_uri_default(void);
+
+/* Parse @uri (NULL: vr_lib_uri_default()).  @readonly selects the
+ * read-only system socket.  Returns a new VrLibUri or NULL with an error
+ * reported (VR_ERR_INVALID_ARG, VR_FROM_URI) saying what is wrong. */
+VrLibUri *vr_lib_uri_parse(const char *uri, bool readonly);
+
+void vr_lib_uri_free(VrLibUri *uri);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VrLibUri, vr_lib_uri_free)

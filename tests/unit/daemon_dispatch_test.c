@@ -1,0 +1,86 @@
+/* daemon_dispatch_test.c: cmocka checks of the REMOTE procedure table:
+ * every procedure of vireo_protocol.x has exactly one entry, and the
+ * read-only / before-open / priority flags are the ones FACTS.md asks for.
+ */
+#include <config.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <glib.h>
+
+#include "daemon/daemon_dispatch.h"
+#include "rpc/vireo_protocol.h"
+
+static const VrRpcProcedure *
+find(int proc)
+{
+    const VrRpcProcedure *found = NULL;
+
+    for (size_t i = 0; i < daemon_remote_nprocs; i++) {
+        if (daemon_remote_procs[i].proc == proc) {
+            assert_null(found);   /* no duplicates */
+            found = &daemon_remote_procs[i];
+        }
+    }
+    return found;
+}
+
+/* Every number in enum vr_procedure (kept in sync by hand with the .x). */
+static const int all_procs[] = {
+    1, 2, 3, 4, 5, 6, 7, 11, 14, 15, 16, 17, 18, 19, 21, 22, 23, 24, 25, 29,
+    35, 37, 51, 59, 60, 66, 102, 110, 121, 122, 149, 150, 151, 157, 183, 187,
+    202, 212, 231, 265, 273, 350, 360, 361, 426,
+};
+
+static void
+test_complete(void **state)
+{
+    assert_int_equal(daemon_remote_nprocs, G_N_ELEMENTS(all_procs));
+    for (size_t i = 0; i < G_N_ELEMENTS(all_procs); i++) {
+        const VrRpcProcedure *p = find(all_procs[i]);
+
+        if (!p)
+            fail_msg("procedure %d has no handler", all_procs[i]);
+        assert_non_null(p->handler);
+        assert_non_null(p->name);
+        assert_true((p->args_filter != NULL) == (p->args_size > 0));
+        assert_true((p->ret_filter != NULL) == (p->ret_size > 0));
+    }
+}
+
+static void
+test_flags(void **state)
+{
+    static const int before_open[] = { 1, 2, 60, 66 };
+    static const int writes[] = { 11, 29, 35, 231, 350 };
+    static const int normal_prio[] = { 7, 14, 16, 183, 265, 426 };
+
+    for (size_t i = 0; i < daemon_remote_nprocs; i++) {
+        const VrRpcProcedure *p = &daemon_remote_procs[i];
+        bool pre = false, write = false, normal = false;
+
+        for (size_t j = 0; j < G_N_ELEMENTS(before_open); j++)
+            pre |= p->proc == before_open[j];
+        for (size_t j = 0; j < G_N_ELEMENTS(writes); j++)
+            write |= p->proc == writes[j];
+        for (size_t j = 0; j < G_N_ELEMENTS(normal_prio); j++)
+            normal |= p->proc == normal_prio[j];
+        assert_int_equal(!!(p->flags & VR_RPC_PROC_BEFORE_OPEN), pre);
+        assert_int_equal(!(p->flags & VR_RPC_PROC_READONLY_OK), write);
+        assert_int_equal(!(p->flags & VR_RPC_PROC_HIGH_PRIO), normal);
+    }
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_complete),
+        cmocka_unit_test(test_flags),
+    };
+
+    return cmocka_run_group_tests_name("daemon_dispatch", tests, NULL, NULL);
+}

@@ -1,0 +1,119 @@
+/* vsh.h: what the vsh source files share: the control block, the command
+ * table types and the output/error helpers.  vsh uses only the public
+ * <vireo/vireo.h> API. */
+#pragma once
+
+#include <glib.h>
+#include <stdbool.h>
+
+#include <vireo/vireo.h>
+
+typedef enum {
+    VSH_OT_BOOL,      /* --flag */
+    VSH_OT_STRING,    /* --opt VALUE, --opt=VALUE, or positional */
+} VshOptType;
+
+enum {
+    VSH_OFLAG_REQ = 1 << 0,   /* must be given */
+    VSH_OFLAG_POS = 1 << 1,   /* may be given without its --name */
+};
+
+typedef struct {
+    const char *name;
+    VshOptType type;
+    unsigned int flags;
+    const char *help;
+} VshOptDef;
+
+typedef struct _VshCtl VshCtl;
+typedef struct _VshCmd VshCmd;
+typedef bool (*VshHandler)(VshCtl *ctl, const VshCmd *cmd);
+
+enum {
+    VSH_CMD_NOCONNECT = 1 << 0,   /* runs without a connection */
+};
+
+typedef struct {
+    const char *name;
+    VshHandler handler;
+    const VshOptDef *opts;        /* terminated by a NULL name */
+    const char *summary;
+    const char *desc;
+    unsigned int flags;
+    const char *group;            /* for "help" */
+} VshCmdDef;
+
+struct _VshCmd {
+    const VshCmdDef *def;
+    GHashTable *opts;             /* name -> value ("" for booleans) */
+};
+
+struct _VshCtl {
+    VireoConn *conn;              /* NULL until the first command needs it */
+    char *uri;                    /* -c / connect URI, NULL: default */
+    bool readonly;
+    bool quiet;
+    bool interactive;
+    bool quit;                    /* set by quit/exit */
+};
+
+/* vsh_table.c: the command table and command-line parsing. */
+const VshCmdDef *vsh_cmd_table(void);           /* NULL name terminates */
+const VshCmdDef *vsh_cmd_lookup(const char *name);
+/* Parse @argv (argv[0] is the command).  Returns a new command or NULL
+ * after printing an "error: ..." line. */
+VshCmd *vsh_cmd_parse(int argc, char **argv);
+void vsh_cmd_free(VshCmd *cmd);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VshCmd, vsh_cmd_free)
+/* The value of option @name, or NULL when absent. */
+const char *vsh_cmd_opt(const VshCmd *cmd, const char *name);
+bool vsh_cmd_has(const VshCmd *cmd, const char *name);
+bool vsh_cmd_help(VshCtl *ctl, const VshCmd *cmd);
+
+/* vsh_ctl.c: running commands, output and errors. */
+void vsh_error(VshCtl *ctl, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+/* Print "error: <library message>" when the library has an error set,
+ * then clear it. */
+void vsh_report_error(VshCtl *ctl);
+/* Print unless -q was given (virsh's "extra" messages). */
+void vsh_print_extra(VshCtl *ctl, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+/* Open the connection when there is none; false (error printed) on
+ * failure. */
+bool vsh_connect(VshCtl *ctl);
+void vsh_disconnect(VshCtl *ctl);
+/* Parse and run one command line given as a vector; true on success. */
+bool vsh_run_argv(VshCtl *ctl, int argc, char **argv);
+/* Resolve option "domain" like virsh: id, UUID, then name.  NULL after
+ * printing "error: failed to get domain 'x'" (the library error stays set
+ * for vsh_run_argv to print). */
+VireoDomain *vsh_lookup_domain(VshCtl *ctl, const VshCmd *cmd);
+
+/* vsh_shell.c: the interactive loop. */
+int vsh_shell_run(VshCtl *ctl);
+
+/* Command handlers (vsh_cmds_*.c, vsh_edit.c). */
+bool vsh_cmd_connect(VshCtl *ctl, const VshCmd *cmd);
+bool vsh_cmd_uri(VshCtl *ctl, const VshCmd *cmd);
+bool vsh_cmd_version(VshCtl *ctl, const VshCmd *cmd);
+bool vsh_cmd_hostname(VshCtl *ctl, const VshCmd *cmd);
+bool vsh_cmd_nodeinfo(VshCtl *ctl, const VshCmd *cmd);
+bool vsh_cmd_capabilities(VshCtl *ctl, const VshCmd *cmd);
+bool vsh_cmd_quit(VshCtl *ctl, const VshCmd *cmd);
+bool vsh_cmd_list(VshCtl *ctl, const VshCmd *cmd);
+bool vsh_cmd_define(VshCtl *ctl, const VshCmd *cmd);
+bool vsh_cmd_undefine(VshCtl *ctl, const VshCmd *cmd);
+bool vsh_cmd_dumpxml(VshCtl *ctl, const VshCmd *cmd);
+bool vsh_cmd_dominfo(VshCtl *ctl, const VshCmd *cmd);
+bool vsh_cmd_domuuid(VshCtl *ctl, const VshCmd *cmd);
+bool vsh_cmd_domname(VshCtl *ctl, const VshCmd *cmd);
+bool vsh_cmd_domid(VshCtl *ctl, const VshCmd *cmd);
+bool vsh_cmd_domstate(VshCtl *ctl, const VshCmd *cmd);
+bool vsh_cmd_autostart(VshCtl *ctl, const VshCmd *cmd);
+bool vsh_cmd_edit(VshCtl *ctl, const VshCmd *cmd);
+
+/* Format a list table like virsh (vsh_cmds_domain.c): header (unless
+ * @header is false), dashes, rows; columns separated by three blanks.
+ * @cells holds @nrows + 1 rows (the first is the header) of @ncols
+ * strings.  Returns a new string. */
+char *vsh_table_format(const char *const *cells, int nrows, int ncols,
+                       bool header);

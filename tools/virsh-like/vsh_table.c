@@ -1,0 +1,331 @@
+/* vsh_table.c: every vsh command with its options and help text, the
+ * command-line parser and the "help" command. */
+#include <config.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "vsh.h"
+
+#define DOMAIN_OPT \
+    { "domain", VSH_OT_STRING, VSH_OFLAG_REQ | VSH_OFLAG_POS, \
+      "domain name, id or uuid" }
+#define END_OPTS { NULL, 0, 0, NULL }
+
+static const VshOptDef opts_none[] = { END_OPTS };
+static const VshOptDef opts_domain[] = { DOMAIN_OPT, END_OPTS };
+static const VshOptDef opts_connect[] = {
+    { "name", VSH_OT_STRING, VSH_OFLAG_POS, "hypervisor connection URI" },
+    { "readonly", VSH_OT_BOOL, 0, "read-only connection" },
+    END_OPTS
+};
+static const VshOptDef opts_version[] = {
+    { "daemon", VSH_OT_BOOL, 0, "report daemon version too" },
+    END_OPTS
+};
+static const VshOptDef opts_help[] = {
+    { "command", VSH_OT_STRING, VSH_OFLAG_POS, "Prints help for this command" },
+    END_OPTS
+};
+static const VshOptDef opts_list[] = {
+    { "inactive", VSH_OT_BOOL, 0, "list inactive domains" },
+    { "all", VSH_OT_BOOL, 0, "list inactive & active domains" },
+    { "persistent", VSH_OT_BOOL, 0, "list persistent domains" },
+    { "transient", VSH_OT_BOOL, 0, "list transient domains" },
+    { "autostart", VSH_OT_BOOL, 0, "list domains with autostart enabled" },
+    { "no-autostart", VSH_OT_BOOL, 0,
+      "list domains with autostart disabled" },
+    { "uuid", VSH_OT_BOOL, 0, "list uuid's only" },
+    { "name", VSH_OT_BOOL, 0, "list domain names only" },
+    END_OPTS
+};
+static const VshOptDef opts_define[] = {
+    { "file", VSH_OT_STRING, VSH_OFLAG_REQ | VSH_OFLAG_POS,
+      "file containing an XML domain description" },
+    { "validate", VSH_OT_BOOL, 0, "validate the XML against the schema" },
+    END_OPTS
+};
+static const VshOptDef opts_dumpxml[] = {
+    DOMAIN_OPT,
+    { "inactive", VSH_OT_BOOL, 0, "show inactive defined XML" },
+    { "security-info", VSH_OT_BOOL, 0,
+      "include security sensitive information in XML dump" },
+    END_OPTS
+};
+static const VshOptDef opts_domstate[] = {
+    DOMAIN_OPT,
+    { "reason", VSH_OT_BOOL, 0, "also print reason for the state" },
+    END_OPTS
+};
+static const VshOptDef opts_autostart[] = {
+    DOMAIN_OPT,
+    { "disable", VSH_OT_BOOL, 0, "disable autostarting" },
+    END_OPTS
+};
+
+static const VshCmdDef commands[] = {
+    { "autostart", vsh_cmd_autostart, opts_autostart, "autostart a domain",
+      "Configure a domain to be automatically started at boot.", 0,
+      "Domain" },
+    { "define", vsh_cmd_define, opts_define,
+      "define (but don't start) a domain from an XML file",
+      "Define a domain.", 0, "Domain" },
+    { "dominfo", vsh_cmd_dominfo, opts_domain, "domain information",
+      "Returns basic information about the domain.", 0, "Domain" },
+    { "domid", vsh_cmd_domid, opts_domain, "convert a domain name or UUID "
+      "to domain id", "Print the id of a domain ('-' when not running).",
+      0, "Domain" },
+    { "domname", vsh_cmd_domname, opts_domain,
+      "convert a domain id or UUID to domain name",
+      "Print the name of a domain.", 0, "Domain" },
+    { "domstate", vsh_cmd_domstate, opts_domstate, "domain state",
+      "Returns state about a domain.", 0, "Domain" },
+    { "domuuid", vsh_cmd_domuuid, opts_domain,
+      "convert a domain name or id to domain UUID",
+      "Print the UUID of a domain.", 0, "Domain" },
+    { "dumpxml", vsh_cmd_dumpxml, opts_dumpxml, "domain information in XML",
+      "Output the domain information as an XML dump to stdout.", 0,
+      "Domain" },
+    { "edit", vsh_cmd_edit, opts_domain, "edit XML configuration for a "
+      "domain", "Edit the XML configuration for a domain in $VISUAL, "
+      "$EDITOR or vi, then redefine it.", 0, "Domain" },
+    { "list", vsh_cmd_list, opts_list, "list domains",
+      "Returns list of domains.", 0, "Domain" },
+    { "undefine", vsh_cmd_undefine, opts_domain, "undefine a domain",
+      "Undefine an inactive domain, or convert persistent to transient.", 0,
+      "Domain" },
+    { "capabilities", vsh_cmd_capabilities, opts_none, "capabilities",
+      "Returns capabilities of hypervisor/driver.", 0, "Host" },
+    { "hostname", vsh_cmd_hostname, opts_none, "print the hypervisor "
+      "hostname", "Print the name of the daemon's host.", 0, "Host" },
+    { "nodeinfo", vsh_cmd_nodeinfo, opts_none, "node information",
+      "Returns basic information about the node.", 0, "Host" },
+    { "uri", vsh_cmd_uri, opts_none, "print the hypervisor canonical URI",
+      "Print the URI of the connection.", 0, "Host" },
+    { "version", vsh_cmd_version, opts_version, "show version",
+      "Display the system version information.", 0, "Host" },
+    { "connect", vsh_cmd_connect, opts_connect, "(re)connect to hypervisor",
+      "Connect to local hypervisor. This is built-in command after shell "
+      "start up.", VSH_CMD_NOCONNECT, "Shell" },
+    { "exit", vsh_cmd_quit, opts_none, "quit this interactive terminal",
+      "Quit this interactive terminal.", VSH_CMD_NOCONNECT, "Shell" },
+    { "help", vsh_cmd_help, opts_help, "print help",
+      "Prints global help, command specific help, or help for a group of "
+      "related commands.", VSH_CMD_NOCONNECT, "Shell" },
+    { "quit", vsh_cmd_quit, opts_none, "quit this interactive terminal",
+      "Quit this interactive terminal.", VSH_CMD_NOCONNECT, "Shell" },
+    { NULL, NULL, NULL, NULL, NULL, 0, NULL }
+};
+
+const VshCmdDef *
+vsh_cmd_table(void)
+{
+    return commands;
+}
+
+const VshCmdDef *
+vsh_cmd_lookup(const char *name)
+{
+    for (const VshCmdDef *c = commands; c->name; c++) {
+        if (strcmp(c->name, name) == 0)
+            return c;
+    }
+    return NULL;
+}
+
+void
+vsh_cmd_free(VshCmd *cmd)
+{
+    if (!cmd)
+        return;
+    g_clear_pointer(&cmd->opts, g_hash_table_unref);
+    g_free(cmd);
+}
+
+static const VshOptDef *
+opt_lookup(const VshCmdDef *def, const char *name)
+{
+    for (const VshOptDef *o = def->opts; o->name; o++) {
+        if (strcmp(o->name, name) == 0)
+            return o;
+    }
+    return NULL;
+}
+
+/* The next positional option not given yet, or NULL. */
+static const VshOptDef *
+opt_next_positional(const VshCmdDef *def, GHashTable *seen)
+{
+    for (const VshOptDef *o = def->opts; o->name; o++) {
+        if ((o->flags & VSH_OFLAG_POS) && !g_hash_table_contains(seen, o->name))
+            return o;
+    }
+    return NULL;
+}
+
+/* One "--name[=value]" argument (value maybe taken from the next
+ * argument).  Returns the number of arguments used, or -1. */
+static int
+parse_named(VshCmd *cmd, char **argv, int remaining)
+{
+    g_autofree char *name = g_strdup(argv[0] + 2);
+    char *eq = strchr(name, '=');
+    const VshOptDef *opt;
+
+    if (eq)
+        *eq = '\0';
+    if (!(opt = opt_lookup(cmd->def, name))) {
+        fprintf(stderr, "error: command '%s' doesn't support option --%s\n",
+                cmd->def->name, name);
+        return -1;
+    }
+    if (opt->type == VSH_OT_BOOL) {
+        if (eq) {
+            fprintf(stderr, "error: option --%s takes no value\n", name);
+            return -1;
+        }
+        g_hash_table_insert(cmd->opts, (char *) opt->name, g_strdup(""));
+        return 1;
+    }
+    if (eq) {
+        g_hash_table_insert(cmd->opts, (char *) opt->name, g_strdup(eq + 1));
+        return 1;
+    }
+    if (remaining < 2) {
+        fprintf(stderr, "error: expected syntax: --%s <string>\n", name);
+        return -1;
+    }
+    g_hash_table_insert(cmd->opts, (char *) opt->name, g_strdup(argv[1]));
+    return 2;
+}
+
+/* Every required option present?  Prints the first missing one. */
+static bool
+check_required(const VshCmd *cmd)
+{
+    for (const VshOptDef *o = cmd->def->opts; o->name; o++) {
+        if ((o->flags & VSH_OFLAG_REQ) &&
+            !g_hash_table_contains(cmd->opts, o->name)) {
+            fprintf(stderr, "error: command '%s' requires <%s> option\n",
+                    cmd->def->name, o->name);
+            return false;
+        }
+    }
+    return true;
+}
+
+VshCmd *
+vsh_cmd_parse(int argc, char **argv)
+{
+    g_autoptr(VshCmd) cmd = g_new0(VshCmd, 1);
+    bool only_data = false;
+    int i = 1;
+
+    if (argc < 1 || !(cmd->def = vsh_cmd_lookup(argv[0]))) {
+        fprintf(stderr, "error: unknown command: '%s'\n",
+                argc > 0 ? argv[0] : "");
+        return NULL;
+    }
+    cmd->opts = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+    while (i < argc) {
+        const VshOptDef *pos;
+        int used = 1;
+
+        if (!only_data && strcmp(argv[i], "--") == 0) {
+            only_data = true;
+        } else if (!only_data && g_str_has_prefix(argv[i], "--")) {
+            if ((used = parse_named(cmd, argv + i, argc - i)) < 0)
+                return NULL;
+        } else if ((pos = opt_next_positional(cmd->def, cmd->opts))) {
+            g_hash_table_insert(cmd->opts, (char *) pos->name,
+                                g_strdup(argv[i]));
+        } else {
+            fprintf(stderr, "error: unexpected data '%s'\n", argv[i]);
+            return NULL;
+        }
+        i += used;
+    }
+    if (!check_required(cmd))
+        return NULL;
+    return g_steal_pointer(&cmd);
+}
+
+const char *
+vsh_cmd_opt(const VshCmd *cmd, const char *name)
+{
+    return g_hash_table_lookup(cmd->opts, name);
+}
+
+bool
+vsh_cmd_has(const VshCmd *cmd, const char *name)
+{
+    return g_hash_table_contains(cmd->opts, name);
+}
+
+/* "help": the command list by group, or one command's manual. */
+static void
+help_all(void)
+{
+    const char *groups[] = { "Domain", "Host", "Shell" };
+
+    printf("Grouped commands:\n\n");
+    for (size_t g = 0; g < G_N_ELEMENTS(groups); g++) {
+        printf(" %s (help keyword '%s'):\n", groups[g], groups[g]);
+        for (const VshCmdDef *c = commands; c->name; c++) {
+            if (strcmp(c->group, groups[g]) == 0)
+                printf("    %-18s %s\n", c->name, c->summary);
+        }
+        printf("\n");
+    }
+}
+
+static void
+help_command(const VshCmdDef *def)
+{
+    printf("  NAME\n    %s - %s\n\n  SYNOPSIS\n    %s", def->name,
+           def->summary, def->name);
+    for (const VshOptDef *o = def->opts; o->name; o++) {
+        bool req = o->flags & VSH_OFLAG_REQ;
+
+        if (o->type == VSH_OT_BOOL)
+            printf(" [--%s]", o->name);
+        else if (o->flags & VSH_OFLAG_POS)
+            printf(req ? " <%s>" : " [<%s>]", o->name);
+        else
+            printf(req ? " --%s <string>" : " [--%s <string>]", o->name);
+    }
+    printf("\n\n  DESCRIPTION\n    %s\n\n", def->desc);
+    if (!def->opts[0].name)
+        return;
+    printf("  OPTIONS\n");
+    for (const VshOptDef *o = def->opts; o->name; o++) {
+        g_autofree char *left = NULL;
+
+        if (o->type == VSH_OT_BOOL)
+            left = g_strdup_printf("--%s", o->name);
+        else if (o->flags & VSH_OFLAG_POS)
+            left = g_strdup_printf("[--%s] <string>", o->name);
+        else
+            left = g_strdup_printf("--%s <string>", o->name);
+        printf("    %-15s  %s\n", left, o->help);
+    }
+    printf("\n");
+}
+
+bool
+vsh_cmd_help(VshCtl *ctl, const VshCmd *cmd)
+{
+    const char *name = vsh_cmd_opt(cmd, "command");
+    const VshCmdDef *def;
+
+    if (!name) {
+        help_all();
+        return true;
+    }
+    if (!(def = vsh_cmd_lookup(name))) {
+        vsh_error(ctl, "command or command group '%s' doesn't exist", name);
+        return false;
+    }
+    help_command(def);
+    return true;
+}
