@@ -6,7 +6,8 @@ set -eu
 PKGS="build-essential autoconf automake libtool pkg-config rpcsvc-proto
 libglib2.0-dev libxml2-dev libxml2-utils libtirpc-dev libnl-3-dev libnl-route-3-dev
 libyajl-dev libcmocka-dev libreadline-dev
-libvirt-clients python3-libvirt python3 procps"
+libvirt-clients python3-libvirt python3 procps
+qemu-system-x86 qemu-utils cpio xz-utils zstd"
 
 if [ "$(id -u)" -ne 0 ]; then
     echo "install-deps.sh: run as root (it installs Debian packages with apt-get)" >&2
@@ -23,4 +24,10 @@ if [ -n "$missing" ]; then
     apt-get update -q
     # shellcheck disable=SC2086
     apt-get install -y -q --no-install-recommends $missing
+fi
+# The unprivileged account QEMU runs as in system mode (configure --with-qemu-user).
+if ! getent passwd vireo-qemu >/dev/null; then
+    useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin \
+        --user-group vireo-qemu
+    echo "install-deps.sh: created system user vireo-qemu"
 fi
