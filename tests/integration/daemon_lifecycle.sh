@@ -70,4 +70,22 @@ has "no_such_key" "$T/bad2.log"; check $? "unknown key named"
 check $? "shipped vireod.conf loads"
 DPID=$(cat "$T/run/vireo/vireod.pid" 2>/dev/null); _vireo_pids="$_vireo_pids $DPID"
 vireo_stop
+
+# session mode: per-user XDG directories, qemu:///session URI
+S="$T/session"; mkdir -p "$S/run"
+(
+    export XDG_RUNTIME_DIR="$S/run" XDG_CONFIG_HOME="$S/config" XDG_DATA_HOME="$S/data" \
+        XDG_CACHE_HOME="$S/cache"
+    "$VIREOD" --session >"$S/log" 2>&1 &
+    echo $! >"$S/pid"
+    for _ in $(seq 100); do [ -S "$S/run/vireo/vireo-sock" ] && break; sleep 0.05; done
+    vireo_domain_xml sess1 >"$S/sess1.xml"
+    "$VSH" -c qemu:///session define "$S/sess1.xml" >/dev/null 2>&1 &&
+        "$VSH" -c qemu:///session list --all --name >"$S/out" 2>&1
+)
+SPID=$(cat "$S/pid"); _vireo_pids="$_vireo_pids $SPID"
+grep -q sess1 "$S/out"; check $? "session daemon serves qemu:///session"
+check "$([ -f "$S/config/vireo/qemu/sess1.xml" ]; echo $?)" "session definitions under \$XDG_CONFIG_HOME/vireo/qemu"
+check "$([ "$(stat -c %a "$S/run/vireo")" = 700 ]; echo $?)" "session runtime directory is private"
+kill -TERM "$SPID"
 done_testing
