@@ -158,14 +158,15 @@ vr_format_net(GString *buf, const VrDomainNetDef *n)
 }
 
 static void
-vr_format_chr(GString *buf, const VrDomainChrDef *c)
+vr_format_chr(GString *buf, const VrDomainChrDef *c, unsigned int flags)
 {
     const char *elem = vr_domain_chr_device_to_string(c->device);
+    bool live_pty = c->type == VR_DOMAIN_CHR_TYPE_PTY;
 
     vr_xml_indent(buf, DEV);
     g_string_append_printf(buf, "<%s type='%s'>\n", elem,
                            vr_domain_chr_type_to_string(c->type));
-    if (c->path) {
+    if (c->path && !(live_pty && (flags & VR_DOMAIN_FORMAT_INACTIVE))) {
         vr_xml_indent(buf, SUB);
         g_string_append(buf, "<source");
         if (c->mode)
@@ -287,9 +288,12 @@ vr_domain_format_devices(GString *buf, const VrDomainDef *def, int level,
     VR_FORMAT_EACH(def->disks, vr_format_disk);
     VR_FORMAT_EACH(def->controllers, vr_format_controller);
     VR_FORMAT_EACH(def->nets, vr_format_net);
-    VR_FORMAT_EACH(def->serials, vr_format_chr);
-    VR_FORMAT_EACH(def->consoles, vr_format_chr);
-    VR_FORMAT_EACH(def->channels, vr_format_chr);
+    for (guint i = 0; i < def->serials->len; i++)
+        vr_format_chr(buf, g_ptr_array_index(def->serials, i), flags);
+    for (guint i = 0; i < def->consoles->len; i++)
+        vr_format_chr(buf, g_ptr_array_index(def->consoles, i), flags);
+    for (guint i = 0; i < def->channels->len; i++)
+        vr_format_chr(buf, g_ptr_array_index(def->channels, i), flags);
     VR_FORMAT_EACH(def->inputs, vr_format_input);
     for (guint i = 0; i < def->graphics->len; i++)
         vr_format_graphics(buf, g_ptr_array_index(def->graphics, i), flags);

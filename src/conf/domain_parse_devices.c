@@ -234,10 +234,12 @@ vr_parse_chr(GPtrArray *list, VrDomainChrDevice device, xmlNode *node)
     chr->device = device;
     chr->target_port = -1;
     VR_ENUM_PROP(node, "type", vr_domain_chr_type, false, chr->type);
-    if (src && chr->type != VR_DOMAIN_CHR_TYPE_PTY) {
+    /* A pty's path is live state (the /dev/pts node QEMU allocated): kept
+     * so status XML round-trips, formatted only in live XML. */
+    if (src)
         chr->path = vr_xml_prop(src, "path");
+    if (src && chr->type != VR_DOMAIN_CHR_TYPE_PTY)
         VR_ENUM_PROP(src, "mode", vr_domain_chr_mode, false, chr->mode);
-    }
     if (tgt) {
         VR_ENUM_PROP(tgt, "type", vr_domain_chr_target, false, chr->target_type);
         if (vr_xml_prop_int(tgt, "port", &chr->target_port) < 0)

@@ -292,6 +292,27 @@ test_schema_dir(void **state)
         g_setenv("VIREO_SCHEMA_DIR", saved, TRUE);
 }
 
+static void
+test_pty_path_live_only(void **state)
+{
+    const char *xml =
+        "<domain type='qemu'><name>p</name><memory>131072</memory>"
+        "<os><type>hvm</type></os><devices>"
+        "<console type='pty'><source path='/dev/pts/9'/></console>"
+        "</devices></domain>";
+    g_autoptr(VrDomainDef) def = vr_domain_def_parse_string(xml, "t", 0);
+    g_autofree char *live = NULL;
+    g_autofree char *inactive = NULL;
+
+    assert_non_null(def);
+    live = vr_domain_def_format(def, 3, 0);
+    inactive = vr_domain_def_format(def, 3, VR_DOMAIN_FORMAT_INACTIVE);
+    assert_non_null(strstr(live, "<source path='/dev/pts/9'/>"));
+    assert_non_null(strstr(live, "id='3'"));
+    assert_null(strstr(inactive, "/dev/pts/9"));
+    assert_null(strstr(inactive, "id='3'"));
+}
+
 int
 main(void)
 {
@@ -307,6 +328,7 @@ main(void)
         cmocka_unit_test(test_entities_refused),
         cmocka_unit_test(test_malformed_detail),
         cmocka_unit_test(test_schema_dir),
+        cmocka_unit_test(test_pty_path_live_only),
     };
 
     if (!g_getenv("VIREO_SCHEMA_DIR")) {
