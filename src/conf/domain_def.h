@@ -181,7 +181,8 @@ typedef enum {
 typedef struct {
     VrDomainChrDevice device;
     VrDomainChrType type;
-    char *path;               /* file, unix; NULL for pty */
+    char *path;               /* file, unix; pty: the live /dev/pts path (set
+                               * by the driver; formatted only in live XML) */
     VrDomainChrMode mode;     /* unix */
     VrDomainChrTarget target_type;
     int target_port;          /* -1 = unset */
