@@ -49,6 +49,7 @@ extern "C" {
 typedef struct _VireoConn VireoConn;       /* a connection to a daemon */
 typedef struct _VireoDomain VireoDomain;   /* a reference to one domain */
 typedef struct _VireoError VireoError;     /* an error record */
+typedef struct _VireoStream VireoStream;   /* a data stream (console) */
 
 /* ---- errors ---------------------------------------------------------- */
 
@@ -137,7 +138,8 @@ VireoConn *vireo_conn_open(const char *uri, unsigned int flags);
  * but every later call on them fails.  Returns 0, or -1 with the last
  * error set when the daemon could not be told (the connection is released
  * anyway).  NULL-safe (returns 0).  Do not call while other threads still
- * use @conn. */
+ * use @conn.  Event registrations end with it (their free functions run
+ * before this returns); free every VireoStream of @conn before. */
 int vireo_conn_close(VireoConn *conn);
 
 /* The URI the connection was opened with (after defaults were applied),
@@ -330,6 +332,183 @@ VireoConn *vireo_domain_get_conn(VireoDomain *dom);
 /* Release @dom (and its reference on the connection).  NULL-safe.
  * Domains are plain values, not shared: each lookup returns a new one. */
 void vireo_domain_free(VireoDomain *dom);
+
+
+/* ---- domains: lifecycle ---------------------------------------------- */
+
+/* vireo_domain_start / vireo_domain_create_xml flags (libvirt's values) */
+enum {
+    VIREO_START_PAUSED = 1 << 0,       /* leave the vCPUs paused */
+    VIREO_START_AUTODESTROY = 1 << 1,  /* destroy when this connection
+                                        * closes */
+    VIREO_START_BYPASS_CACHE = 1 << 2,
+    VIREO_START_FORCE_BOOT = 1 << 3,
+    VIREO_START_VALIDATE = 1 << 4,     /* create_xml only: check schema */
+};
+
+/* Start the defined domain @dom.  @flags: VIREO_START_PAUSED,
+ * VIREO_START_AUTODESTROY, VIREO_START_BYPASS_CACHE,
+ * VIREO_START_FORCE_BOOT.  On success @dom's id (vireo_domain_get_id) is
+ * refreshed to the running domain's id.  Returns 0, or -1 with the last
+ * error set (e.g. VIREO_ERR_OPERATION_INVALID when already running). */
+int vireo_domain_start(VireoDomain *dom, unsigned int flags);
+
+/* Create and start a transient domain from libvirt domain XML.  @flags:
+ * VIREO_START_PAUSED, VIREO_START_AUTODESTROY, VIREO_START_VALIDATE.
+ * Returns the new running domain (release with vireo_domain_free) or NULL
+ * with the last error set. */
+VireoDomain *vireo_domain_create_xml(VireoConn *conn, const char *xml,
+                                     unsigned int flags);
+
+/* vireo_domain_destroy flags */
+enum {
+    VIREO_DESTROY_GRACEFUL = 1 << 0,   /* SIGTERM only, never SIGKILL */
+};
+
+/* Stop @dom at once (power cut).  @flags: 0 or VIREO_DESTROY_GRACEFUL.
+ * Returns 0 or -1 (last error set).  A transient domain is gone after. */
+int vireo_domain_destroy(VireoDomain *dom, unsigned int flags);
+
+/* vireo_domain_shutdown / vireo_domain_reboot flags ("modes") */
+enum {
+    VIREO_SHUTDOWN_DEFAULT = 0,
+    VIREO_SHUTDOWN_ACPI_POWER_BTN = 1 << 0,
+    VIREO_SHUTDOWN_GUEST_AGENT = 1 << 1,
+    VIREO_SHUTDOWN_INITCTL = 1 << 2,
+    VIREO_SHUTDOWN_SIGNAL = 1 << 3,
+    VIREO_SHUTDOWN_PARAVIRT = 1 << 4,
+};
+
+/* Ask the guest to power off (ACPI power button by default).  Returns as
+ * soon as the request was delivered: the domain stops later (watch the
+ * lifecycle events or the state).  @flags: VIREO_SHUTDOWN_* modes.
+ * Returns 0 or -1 (last error set). */
+int vireo_domain_shutdown(VireoDomain *dom, unsigned int flags);
+
+/* Ask the guest to reboot (same modes as shutdown).  Returns 0 or -1. */
+int vireo_domain_reboot(VireoDomain *dom, unsigned int flags);
+
+/* Hard reset (the reset button).  @flags: 0.  Returns 0 or -1. */
+int vireo_domain_reset(VireoDomain *dom, unsigned int flags);
+
+/* Pause / continue the domain's vCPUs.  Return 0 or -1. */
+int vireo_domain_suspend(VireoDomain *dom);
+int vireo_domain_resume(VireoDomain *dom);
+
+/* The domain capabilities XML (libvirt's <domainCapabilities>) for one
+ * emulator / architecture / machine / virtualization type; each may be
+ * NULL for the daemon's default.  @flags: 0.  Caller frees; NULL on
+ * error. */
+char *vireo_conn_get_domain_capabilities(VireoConn *conn,
+                                         const char *emulatorbin,
+                                         const char *arch,
+                                         const char *machine,
+                                         const char *virttype,
+                                         unsigned int flags);
+
+/* ---- domain events ---------------------------------------------------- */
+
+/* Event kinds (libvirt's event IDs) vireo_conn_domain_event_register
+ * accepts. */
+enum {
+    VIREO_DOMAIN_EVENT_ID_LIFECYCLE = 0,   /* event + detail */
+    VIREO_DOMAIN_EVENT_ID_REBOOT = 1,      /* no payload */
+    VIREO_DOMAIN_EVENT_ID_LAST = 2,
+};
+
+/* Lifecycle events (VireoDomainEvent.event).  Details per event are
+ * libvirt's numbers; vireo_domain_event_detail_string names them. */
+typedef enum {
+    VIREO_DOMAIN_EVENT_DEFINED = 0,
+    VIREO_DOMAIN_EVENT_UNDEFINED = 1,
+    VIREO_DOMAIN_EVENT_STARTED = 2,
+    VIREO_DOMAIN_EVENT_SUSPENDED = 3,
+    VIREO_DOMAIN_EVENT_RESUMED = 4,
+    VIREO_DOMAIN_EVENT_STOPPED = 5,
+    VIREO_DOMAIN_EVENT_SHUTDOWN = 6,
+    VIREO_DOMAIN_EVENT_PMSUSPENDED = 7,
+    VIREO_DOMAIN_EVENT_CRASHED = 8,
+} VireoDomainEventType;
+
+typedef struct {
+    int event_id;    /* VIREO_DOMAIN_EVENT_ID_* */
+    int event;       /* lifecycle: VireoDomainEventType; otherwise 0 */
+    int detail;      /* lifecycle: the detail; otherwise 0 */
+} VireoDomainEvent;
+
+/* An event callback.  @dom and @event are borrowed: valid only during the
+ * call (copy with vireo_domain_lookup_by_uuid to keep the domain). */
+typedef void (*VireoDomainEventFunc)(VireoConn *conn, VireoDomain *dom,
+                                     const VireoDomainEvent *event,
+                                     void *opaque);
+typedef void (*VireoFreeFunc)(void *opaque);
+
+/* Watch events of kind @event_id for domain @dom (NULL: every domain).
+ * Threads: callbacks run on one event thread per connection, created by
+ * libvireo at the first registration - never on the caller's thread and
+ * never on the connection's I/O thread.  They run one at a time, in the
+ * order the daemon sent the events, and may call any vireo_* function
+ * (including deregistering themselves) except vireo_conn_close on their
+ * own connection.  @free_fn (may be NULL) is called with @opaque once the
+ * registration is gone and no call of @cb is running anymore.
+ * Returns a callback id (>= 0) for vireo_conn_domain_event_deregister, or
+ * -1 with the last error set (@free_fn is not called then). */
+int vireo_conn_domain_event_register(VireoConn *conn, VireoDomain *dom,
+                                     int event_id, VireoDomainEventFunc cb,
+                                     void *opaque, VireoFreeFunc free_fn);
+
+/* Stop the registration @callback_id.  No call of its callback starts
+ * after this returns.  Returns 0 or -1 (unknown id: VIREO_ERR_INVALID_ARG). */
+int vireo_conn_domain_event_deregister(VireoConn *conn, int callback_id);
+
+/* The words virsh's "event" command prints: "Started", "Stopped", ... and
+ * for details "Booted", "Destroyed", "Finished after guest request", ...;
+ * event kind names "lifecycle", "reboot".  Static strings; unknown
+ * numbers give "unknown".  Never NULL, never fail. */
+const char *vireo_domain_event_string(int event);
+const char *vireo_domain_event_detail_string(int event, int detail);
+const char *vireo_domain_event_id_string(int event_id);
+/* The event ID for a kind name ("lifecycle"), or -1 when unknown. */
+int vireo_domain_event_id_from_string(const char *name);
+
+/* ---- streams (console) ------------------------------------------------ */
+
+/* vireo_domain_open_console flags */
+enum {
+    VIREO_CONSOLE_FORCE = 1 << 0,   /* take over from another client */
+    VIREO_CONSOLE_SAFE = 1 << 1,
+};
+
+/* Open the domain's console (its first serial port, or the device alias
+ * @dev_name, e.g. "serial0"; NULL for the default) as a byte stream in
+ * both directions.  Returns a new stream (release with vireo_stream_free)
+ * or NULL with the last error set. */
+VireoStream *vireo_domain_open_console(VireoDomain *dom, const char *dev_name,
+                                       unsigned int flags);
+
+/* Send @len bytes.  Returns @len, or -1 (last error set). Thread-safe. */
+int vireo_stream_send(VireoStream *st, const void *data, size_t len);
+
+/* vireo_stream_recv returns this when @timeout_ms passed without data. */
+#define VIREO_STREAM_AGAIN (-2)
+
+/* Receive up to @len bytes, waiting at most @timeout_ms milliseconds (-1:
+ * no limit, 0: do not wait).  Returns the byte count (> 0), 0 when the
+ * daemon ended the stream (or it was finished / aborted), -1 with the last
+ * error set (the daemon's error, or the connection was lost), or
+ * VIREO_STREAM_AGAIN on timeout.  One receiving thread at a time; another
+ * thread may send, finish or abort meanwhile (which wakes the receiver). */
+int vireo_stream_recv(VireoStream *st, void *buf, size_t len, int timeout_ms);
+
+/* End the stream politely: tell the daemon there is no more data and wait
+ * (up to a few seconds) for its confirmation.  Returns 0 or -1. */
+int vireo_stream_finish(VireoStream *st);
+
+/* End the stream at once (the daemon drops it).  Returns 0 or -1. */
+int vireo_stream_abort(VireoStream *st);
+
+/* Release @st (aborting it when still open).  NULL-safe. */
+void vireo_stream_free(VireoStream *st);
 
 #ifdef __cplusplus
 }

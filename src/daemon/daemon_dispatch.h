@@ -11,11 +11,30 @@
 #include "drivers/qemu/qemu_driver.h"
 #include "rpc/rpc_server.h"
 
+typedef struct _DaemonEvents DaemonEvents;
+typedef struct _DaemonConsoles DaemonConsoles;
+
 /* What every session of one daemon shares; outlives the server. */
 typedef struct {
     QemuDriver *qemu;
     bool privileged;      /* system mode: our URI is qemu:///system */
+    DaemonEvents *events;       /* NULL: no event registrations possible */
+    DaemonConsoles *consoles;   /* NULL: no consoles */
+    /* autodestroy work started by closing sessions, still running */
+    GMutex bg_lock;
+    GCond bg_cond;
+    unsigned int bg_running;
 } DaemonContext;
+
+/* Set up / tear down the shared parts above (events, consoles, the
+ * background counter).  @qemu must be set first.  Never fails. */
+void daemon_context_init(DaemonContext *ctx);
+void daemon_context_clear(DaemonContext *ctx);
+/* Wait (running the default main context, which the driver's monitors
+ * need) until the autodestroy work of closed sessions is done, or
+ * @timeout_ms passed.  Main thread, after the server stopped. */
+void daemon_context_wait_background(DaemonContext *ctx,
+                                    unsigned int timeout_ms);
 
 /* VrRpcSessionOpenFunc / VrRpcSessionCloseFunc for vr_rpc_server_new with
  * a DaemonContext as opaque: allocate and free the client's state. */

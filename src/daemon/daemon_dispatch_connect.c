@@ -8,7 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "daemon/daemon_console.h"
 #include "daemon/daemon_dispatch_priv.h"
+#include "daemon/daemon_events.h"
+#include "drivers/qemu/qemu_driver_lifecycle.h"
 #include "util/vr_error.h"
 #include "util/vr_log.h"
 
@@ -20,19 +23,102 @@ enum {
     FEATURE_REMOTE_CLOSE_CALLBACK = 15,
 };
 
+void
+daemon_context_init(DaemonContext *ctx)
+{
+    ctx->events = daemon_events_new();
+    ctx->consoles = daemon_consoles_new();
+    g_mutex_init(&ctx->bg_lock);
+    g_cond_init(&ctx->bg_cond);
+    if (ctx->qemu)
+        qemu_driver_set_event_callback(ctx->qemu, daemon_events_broadcast,
+                                       ctx->events);
+}
+
+void
+daemon_context_clear(DaemonContext *ctx)
+{
+    if (ctx->qemu)
+        qemu_driver_set_event_callback(ctx->qemu, NULL, NULL);
+    g_clear_pointer(&ctx->events, daemon_events_free);
+    g_clear_pointer(&ctx->consoles, daemon_consoles_free);
+    g_mutex_clear(&ctx->bg_lock);
+    g_cond_clear(&ctx->bg_cond);
+}
+
 void *
 daemon_session_open(VrRpcSession *sess, void *opaque)
 {
     DaemonClient *client = g_new0(DaemonClient, 1);
 
     client->ctx = opaque;
+    if (client->ctx->events)
+        daemon_events_add_session(client->ctx->events, sess);
     return client;
+}
+
+/* Autodestroy runs on its own thread: destroying may wait for QEMU, whose
+ * monitor is served by the main thread that runs the close hook. */
+static gpointer
+autodestroy_thread(gpointer data)
+{
+    DaemonClient *client = data;
+    DaemonContext *ctx = client->ctx;
+
+    qemu_driver_autodestroy_session(ctx->qemu, client);
+    g_free(client);      /* the owner key stays unique until now */
+    g_mutex_lock(&ctx->bg_lock);
+    ctx->bg_running--;
+    g_cond_broadcast(&ctx->bg_cond);
+    g_mutex_unlock(&ctx->bg_lock);
+    return NULL;
 }
 
 void
 daemon_session_close(VrRpcSession *sess, void *priv, void *opaque)
 {
-    g_free(priv);
+    DaemonClient *client = priv;
+    DaemonContext *ctx = client->ctx;
+
+    if (ctx->events)
+        daemon_events_remove_session(ctx->events, sess);
+    if (!ctx->qemu || !g_atomic_int_get(&client->autodestroy)) {
+        g_free(client);
+        return;
+    }
+    g_mutex_lock(&ctx->bg_lock);
+    ctx->bg_running++;
+    g_mutex_unlock(&ctx->bg_lock);
+    g_thread_unref(g_thread_new("vr-autodestroy", autodestroy_thread,
+                                client));
+}
+
+static gboolean
+wake_only(gpointer data)
+{
+    return G_SOURCE_CONTINUE;
+}
+
+void
+daemon_context_wait_background(DaemonContext *ctx, unsigned int timeout_ms)
+{
+    gint64 deadline = g_get_monotonic_time() + (gint64) timeout_ms * 1000;
+    GSource *tick = g_timeout_source_new(20);
+    bool busy = true;
+
+    g_source_set_callback(tick, wake_only, NULL, NULL);
+    g_source_attach(tick, NULL);
+    while (busy && g_get_monotonic_time() < deadline) {
+        g_mutex_lock(&ctx->bg_lock);
+        busy = ctx->bg_running > 0;
+        g_mutex_unlock(&ctx->bg_lock);
+        if (busy)
+            g_main_context_iteration(NULL, TRUE);
+    }
+    if (busy)
+        VR_WARN("autodestroy of closed sessions still running at exit");
+    g_source_destroy(tick);
+    g_source_unref(tick);
 }
 
 DaemonContext *
@@ -84,9 +170,9 @@ DAEMON_HANDLER(connect_supports_feature)
         break;
     case FEATURE_TYPED_PARAM_STRING:
     case FEATURE_REMOTE_CLOSE_CALLBACK:
+    case FEATURE_REMOTE_EVENT_CALLBACK:   /* 316/317 + 318/319 messages */
         r->supported = 1;
         break;
-    case FEATURE_REMOTE_EVENT_CALLBACK:   /* no events yet */
     default:
         r->supported = 0;
         break;

@@ -10,6 +10,7 @@
 typedef struct {
     DaemonContext *ctx;
     gint readonly;        /* CONNECT_OPEN asked for read-only (flag bit 0) */
+    gint autodestroy;     /* started a domain with the AUTODESTROY flag */
 } DaemonClient;
 
 /* The client's driver (never NULL once the session exists). */
@@ -78,3 +79,26 @@ DAEMON_HANDLER(domain_snapshot_num);
 DAEMON_HANDLER(domain_get_state);
 DAEMON_HANDLER(domain_get_metadata);
 DAEMON_HANDLER(domain_get_messages);
+
+/* daemon_dispatch_lifecycle.c */
+DAEMON_HANDLER(domain_create);
+DAEMON_HANDLER(domain_create_with_flags);
+DAEMON_HANDLER(domain_create_xml);
+DAEMON_HANDLER(domain_destroy);
+DAEMON_HANDLER(domain_destroy_flags);
+DAEMON_HANDLER(domain_shutdown);
+DAEMON_HANDLER(domain_shutdown_flags);
+DAEMON_HANDLER(domain_reboot);
+DAEMON_HANDLER(domain_reset);
+DAEMON_HANDLER(domain_suspend);
+DAEMON_HANDLER(domain_resume);
+DAEMON_HANDLER(connect_get_domain_capabilities);
+
+/* daemon_console.c */
+DAEMON_HANDLER(domain_open_console);
+
+/* daemon_events.c */
+DAEMON_HANDLER(connect_domain_event_callback_register_any);
+DAEMON_HANDLER(connect_domain_event_callback_deregister_any);
+DAEMON_HANDLER(connect_domain_event_register_any);
+DAEMON_HANDLER(connect_domain_event_deregister_any);

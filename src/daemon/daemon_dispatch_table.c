@@ -125,6 +125,44 @@ const VrRpcProcedure daemon_remote_procs[] = {
          vr_domain_get_metadata_args, vr_domain_get_metadata_ret, RO),
     PROC(DOMAIN_GET_MESSAGES, domain_get_messages, vr_domain_flags_args,
          vr_domain_get_messages_ret, RO),
+
+    /* running domains */
+    PROC_NORET(DOMAIN_CREATE, domain_create, vr_domain_args, 0),
+    PROC(DOMAIN_CREATE_WITH_FLAGS, domain_create_with_flags,
+         vr_domain_flags_args, vr_domain_create_with_flags_ret, 0),
+    PROC(DOMAIN_CREATE_XML, domain_create_xml, vr_domain_create_xml_args,
+         vr_domain_create_xml_ret, 0),
+    PROC_NORET(DOMAIN_DESTROY, domain_destroy, vr_domain_args, HP),
+    PROC_NORET(DOMAIN_DESTROY_FLAGS, domain_destroy_flags,
+               vr_domain_flags_args, HP),
+    PROC_NORET(DOMAIN_SHUTDOWN, domain_shutdown, vr_domain_args, 0),
+    PROC_NORET(DOMAIN_SHUTDOWN_FLAGS, domain_shutdown_flags,
+               vr_domain_flags_args, 0),
+    PROC_NORET(DOMAIN_REBOOT, domain_reboot, vr_domain_flags_args, 0),
+    PROC_NORET(DOMAIN_RESET, domain_reset, vr_domain_flags_args, 0),
+    PROC_NORET(DOMAIN_SUSPEND, domain_suspend, vr_domain_args, 0),
+    PROC_NORET(DOMAIN_RESUME, domain_resume, vr_domain_args, 0),
+    /* not read-only: libvirt refuses consoles on read-only connections */
+    PROC_NORET(DOMAIN_OPEN_CONSOLE, domain_open_console,
+               vr_domain_open_console_args, 0),
+    PROC(CONNECT_GET_DOMAIN_CAPABILITIES, connect_get_domain_capabilities,
+         vr_connect_get_domain_capabilities_args,
+         vr_connect_get_domain_capabilities_ret, RO),
+
+    /* events */
+    PROC(CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY,
+         connect_domain_event_callback_register_any,
+         vr_connect_domain_event_callback_register_any_args,
+         vr_connect_domain_event_callback_register_any_ret, RO | HP),
+    PROC_NORET(CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY,
+               connect_domain_event_callback_deregister_any,
+               vr_connect_domain_event_callback_deregister_any_args, RO | HP),
+    PROC_NORET(CONNECT_DOMAIN_EVENT_REGISTER_ANY,
+               connect_domain_event_register_any,
+               vr_connect_domain_event_register_any_args, RO | HP),
+    PROC_NORET(CONNECT_DOMAIN_EVENT_DEREGISTER_ANY,
+               connect_domain_event_deregister_any,
+               vr_connect_domain_event_deregister_any_args, RO | HP),
 };
 
 const size_t daemon_remote_nprocs = G_N_ELEMENTS(daemon_remote_procs);

@@ -23,6 +23,7 @@
 #include "daemon/daemon_config.h"
 #include "daemon/daemon_dispatch.h"
 #include "drivers/qemu/qemu_driver.h"
+#include "drivers/qemu/qemu_driver_lifecycle.h"
 #include "rpc/rpc_server.h"
 #include "util/vr_error.h"
 #include "util/vr_file.h"
@@ -303,8 +304,12 @@ run(const DaemonOptions *o, VrPaths *paths, const DaemonConfig *cfg,
         goto fail;
     ctx.qemu = qemu;
     ctx.privileged = paths->privileged;
+    daemon_context_init(&ctx);
     if (!(srv = start_server(cfg, paths, &ctx)))
         goto fail;
+    /* Re-attach to running QEMUs and autostart, without delaying start-up
+     * (calls about domains not yet re-attached wait for the driver). */
+    qemu_driver_start_background(qemu);
 
     g_unix_signal_add(SIGTERM, on_quit_signal, loop);
     g_unix_signal_add(SIGINT, on_quit_signal, loop);
@@ -317,6 +322,10 @@ run(const DaemonOptions *o, VrPaths *paths, const DaemonConfig *cfg,
 
     vr_rpc_server_shutdown(srv, SHUTDOWN_TIMEOUT_MS);
     g_clear_pointer(&srv, vr_rpc_server_free);
+    daemon_context_wait_background(&ctx, SHUTDOWN_TIMEOUT_MS);
+    /* Background work stops; running QEMUs keep running. */
+    qemu_driver_shutdown(qemu);
+    daemon_context_clear(&ctx);
     unlink(paths->sock_rw);
     unlink(paths->sock_ro);
     unlink(paths->pidfile);
@@ -324,6 +333,8 @@ run(const DaemonOptions *o, VrPaths *paths, const DaemonConfig *cfg,
     return EXIT_SUCCESS;
 
  fail:
+    if (ctx.events)
+        daemon_context_clear(&ctx);
     unlink(paths->pidfile);
     return EXIT_FAILURE;
 }

@@ -26,6 +26,10 @@ vr_lib_conn_unref(VireoConn *conn)
     if (!conn || !g_atomic_ref_count_dec(&conn->ref))
         return;
     vr_rpc_conn_free(conn->rpc);
+    vr_lib_async_shutdown(conn);
+    g_hash_table_unref(conn->event_cbs);
+    g_async_queue_unref(conn->event_queue);
+    g_mutex_clear(&conn->async_lock);
     g_rw_lock_clear(&conn->lock);
     g_free(conn->uri);
     g_free(conn);
@@ -48,6 +52,25 @@ vr_lib_call(VireoConn *conn, int proc, xdrproc_t args_filter, void *args,
                           args_filter, args, ret_filter, ret);
     g_rw_lock_reader_unlock(&conn->lock);
     return rc;
+}
+
+VrRpcConnStream *
+vr_lib_stream_open(VireoConn *conn, int proc, xdrproc_t args_filter,
+                   void *args)
+{
+    VrRpcConnStream *st;
+
+    g_rw_lock_reader_lock(&conn->lock);
+    if (!conn->rpc) {
+        g_rw_lock_reader_unlock(&conn->lock);
+        vr_error_report(VR_ERR_INVALID_CONN, VR_FROM_RPC,
+                        "connection to '%s' is closed", conn->uri);
+        return NULL;
+    }
+    st = vr_rpc_conn_stream_open(conn->rpc, VR_PROGRAM, VR_PROTOCOL_VERSION,
+                                 proc, args_filter, args, NULL, NULL);
+    g_rw_lock_reader_unlock(&conn->lock);
+    return st;
 }
 
 /* AUTH_LIST: only "none" (0) is supported.  A daemon that does not know
@@ -156,8 +179,10 @@ vireo_conn_open(const char *uri, unsigned int flags)
     g_rw_lock_init(&conn->lock);
     conn->uri = g_strdup(parsed->uri);
     conn->readonly = flags & VIREO_CONN_READONLY;
-    if (!(conn->rpc = vr_rpc_conn_open_unix(parsed->socket)) ||
-        conn_handshake(conn, parsed, flags) < 0) {
+    vr_lib_async_init(conn);
+    if ((conn->rpc = vr_rpc_conn_open_unix(parsed->socket)))
+        vr_rpc_conn_set_async_handler(conn->rpc, vr_lib_async_frame, conn);
+    if (!conn->rpc || conn_handshake(conn, parsed, flags) < 0) {
         vr_lib_conn_unref(conn);
         return NULL;
     }
@@ -173,6 +198,7 @@ vireo_conn_close(VireoConn *conn)
     vr_error_reset();
     if (!conn)
         return 0;
+    vr_lib_async_shutdown(conn);
     if (conn->rpc)
         rc = vr_lib_call(conn, VR_PROC_CONNECT_CLOSE, NULL, NULL, NULL, NULL);
     g_rw_lock_writer_lock(&conn->lock);

@@ -21,6 +21,12 @@ struct _VireoConn {
     VrRpcConn *rpc;      /* NULL once closed */
     char *uri;
     bool readonly;
+    /* Event messages (lib_event.c); async_lock guards event_cbs and
+     * event_thread. */
+    GMutex async_lock;
+    GHashTable *event_cbs;      /* callback id -> VrLibEventCb* */
+    GAsyncQueue *event_queue;   /* VrLibEventMsg* for event_thread */
+    GThread *event_thread;      /* created at the first registration */
 };
 
 struct _VireoDomain {
@@ -61,3 +67,18 @@ bool vr_lib_check_arg(const void *ptr, const char *name, const char *func);
          if (!vr_lib_check_domain((dom), __func__)) return fail; } while (0)
 #define VR_LIB_CHECK_ARG(ptr, fail) \
     do { if (!vr_lib_check_arg((ptr), #ptr, __func__)) return fail; } while (0)
+
+/* Open a stream with call @proc on @conn (see vr_rpc_conn_stream_open).
+ * Returns the RPC stream or NULL with an error reported. */
+VrRpcConnStream *vr_lib_stream_open(VireoConn *conn, int proc,
+                                    xdrproc_t args_filter, void *args);
+
+/* lib_event.c: the async hook installed on every RPC connection (runs on
+ * the I/O thread; queues event MESSAGE frames for the event thread). */
+void vr_lib_async_frame(VrRpcConn *rpc, const vr_msg_header *hdr,
+                        const guint8 *payload, size_t len, void *opaque);
+/* Init / tear down the event state of @conn.  Shutdown stops the event
+ * thread and drops every registration (their free functions run); it is
+ * called by vireo_conn_close and is idempotent. */
+void vr_lib_async_init(VireoConn *conn);
+void vr_lib_async_shutdown(VireoConn *conn);

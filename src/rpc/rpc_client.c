@@ -6,8 +6,10 @@
  * sleep on their own GCond.  The I/O thread is the only reader: it polls
  * the socket and a wake-up eventfd, assembles frames, hands each REPLY to
  * the caller with the same serial, answers PINGs, runs our keepalive timer
- * and passes MESSAGE/STREAM frames to the async hook.  When the connection
- * is lost it marks the connection dead and wakes every waiting caller.
+ * and passes MESSAGE/STREAM frames to the async hook, except frames of a
+ * stream opened with vr_rpc_conn_stream_open, which are queued on that
+ * stream (rpc_client.h).  When the connection is lost it marks the
+ * connection dead and wakes every waiting caller and stream reader.
  *
  * Lock order: write_lock before lock; the I/O thread never blocks on
  * write_lock (it only try-locks it to send a PONG, otherwise it leaves the
@@ -54,6 +56,23 @@ struct _VrRpcConn {
     VrRpcConnAsyncFunc async_func;
     void *async_opaque;
     gint pong_owed;          /* atomic */
+    GList *streams;          /* VrRpcConnStream* (under lock) */
+};
+
+struct _VrRpcConnStream {
+    VrRpcConn *conn;
+    vr_msg_header hdr;       /* prog, vers, proc, serial of the call */
+    /* under conn->lock */
+    GCond cond;
+    GQueue rx;               /* VrRpcMessage* data frames */
+    size_t rx_offset;        /* bytes of the head frame already taken */
+    size_t pending;
+    bool eof;                /* the server's end of data */
+    VrRpcMessage *err;       /* the server's STREAM ERROR frame */
+    bool closing;            /* we sent finish or abort */
+    bool confirmed;          /* ... and the server answered */
+    VrRpcConnStreamNotify notify;
+    void *notify_opaque;
 };
 
 static void
@@ -89,6 +108,13 @@ conn_mark_dead(VrRpcConn *conn, const char *why)
     g_hash_table_iter_init(&iter, conn->calls);
     while (g_hash_table_iter_next(&iter, NULL, &value))
         g_cond_signal(&((VrRpcCall *) value)->cond);
+    for (GList *l = conn->streams; l; l = l->next) {
+        VrRpcConnStream *st = l->data;
+
+        g_cond_broadcast(&st->cond);
+        if (st->notify)
+            st->notify(st, st->notify_opaque);
+    }
     g_mutex_unlock(&conn->lock);
 }
 
@@ -207,6 +233,45 @@ io_deliver_async(VrRpcConn *conn, VrRpcMessage *msg)
     vr_rpc_message_free(msg);
 }
 
+/* A STREAM frame for one of our streams?  Queue it there (taking @msg)
+ * and return true; false leaves it to the async hook. */
+static bool
+io_deliver_stream(VrRpcConn *conn, VrRpcMessage *msg)
+{
+    const vr_msg_header *h = &msg->header;
+    VrRpcConnStream *st = NULL;
+
+    g_mutex_lock(&conn->lock);
+    for (GList *l = conn->streams; l && !st; l = l->next) {
+        VrRpcConnStream *s = l->data;
+        if (s->hdr.serial == h->serial && s->hdr.proc == h->proc &&
+            s->hdr.prog == h->prog && s->hdr.vers == h->vers)
+            st = s;
+    }
+    if (!st) {
+        g_mutex_unlock(&conn->lock);
+        return false;
+    }
+    if (h->status == VR_STATUS_CONTINUE && msg->len > VR_RPC_HEADER_END) {
+        if (!st->closing) {
+            st->pending += msg->len - VR_RPC_HEADER_END;
+            g_queue_push_tail(&st->rx, g_steal_pointer(&msg));
+        }
+    } else if (h->status == VR_STATUS_CONTINUE) {
+        st->eof = true;
+    } else if (h->status == VR_STATUS_OK) {
+        st->confirmed = true;
+    } else if (!st->err) {
+        st->err = g_steal_pointer(&msg);
+    }
+    g_cond_broadcast(&st->cond);
+    if (st->notify)
+        st->notify(st, st->notify_opaque);
+    g_mutex_unlock(&conn->lock);
+    vr_rpc_message_free(msg);
+    return true;
+}
+
 /* Dispatch one complete frame (takes ownership). */
 static void
 io_handle_frame(VrRpcConn *conn, VrRpcMessage *msg)
@@ -223,8 +288,12 @@ io_handle_frame(VrRpcConn *conn, VrRpcMessage *msg)
     case VR_MSG_REPLY_WITH_FDS:
         io_deliver_reply(conn, msg);
         return;
-    case VR_MSG_MESSAGE:
     case VR_MSG_STREAM:
+        if (io_deliver_stream(conn, msg))
+            return;
+        io_deliver_async(conn, msg);
+        return;
+    case VR_MSG_MESSAGE:
     case VR_MSG_STREAM_HOLE:
         io_deliver_async(conn, msg);
         return;
@@ -435,8 +504,10 @@ conn_wait(VrRpcConn *conn, VrRpcCall *call)
     return reply;
 }
 
+/* Give @call a serial and register it, and @st (may be NULL) with the
+ * same serial, so that frames following the reply find it. */
 static int
-conn_register(VrRpcConn *conn, VrRpcCall *call)
+conn_register(VrRpcConn *conn, VrRpcCall *call, VrRpcConnStream *st)
 {
     g_mutex_lock(&conn->lock);
     if (conn->dead) {
@@ -446,6 +517,10 @@ conn_register(VrRpcConn *conn, VrRpcCall *call)
     }
     call->serial = conn->next_serial++;
     g_hash_table_insert(conn->calls, GUINT_TO_POINTER(call->serial), call);
+    if (st) {
+        st->hdr.serial = call->serial;
+        conn->streams = g_list_prepend(conn->streams, st);
+    }
     g_mutex_unlock(&conn->lock);
     return 0;
 }
@@ -477,10 +552,11 @@ conn_finish(VrRpcMessage *reply, xdrproc_t ret_filter, void *ret)
     return 0;
 }
 
-int
-vr_rpc_conn_call(VrRpcConn *conn, unsigned int prog, unsigned int vers,
-                 int proc, xdrproc_t args_filter, void *args,
-                 xdrproc_t ret_filter, void *ret)
+/* vr_rpc_conn_call, registering @st (may be NULL) with the call. */
+static int
+conn_call_full(VrRpcConn *conn, unsigned int prog, unsigned int vers,
+               int proc, xdrproc_t args_filter, void *args,
+               xdrproc_t ret_filter, void *ret, VrRpcConnStream *st)
 {
     g_autoptr(VrRpcMessage) msg = vr_rpc_message_new();
     g_autoptr(VrRpcMessage) reply = NULL;
@@ -489,7 +565,7 @@ vr_rpc_conn_call(VrRpcConn *conn, unsigned int prog, unsigned int vers,
     int rc;
 
     g_cond_init(&call.cond);
-    if (conn_register(conn, &call) < 0)
+    if (conn_register(conn, &call, st) < 0)
         goto error;
     hdr.serial = call.serial;
     if (vr_rpc_message_encode(msg, &hdr, args_filter, args) < 0 ||
@@ -509,6 +585,15 @@ vr_rpc_conn_call(VrRpcConn *conn, unsigned int prog, unsigned int vers,
  error:
     g_cond_clear(&call.cond);
     return -1;
+}
+
+int
+vr_rpc_conn_call(VrRpcConn *conn, unsigned int prog, unsigned int vers,
+                 int proc, xdrproc_t args_filter, void *args,
+                 xdrproc_t ret_filter, void *ret)
+{
+    return conn_call_full(conn, prog, vers, proc, args_filter, args,
+                          ret_filter, ret, NULL);
 }
 
 int
@@ -574,8 +659,218 @@ vr_rpc_conn_free(VrRpcConn *conn)
         close(conn->fd);
     if (conn->wake_fd >= 0)
         close(conn->wake_fd);
+    if (conn->streams)
+        VR_WARN("connection freed with %u streams still open",
+                g_list_length(conn->streams));
     g_hash_table_unref(conn->calls);
     g_mutex_clear(&conn->lock);
     g_mutex_clear(&conn->write_lock);
     g_free(conn);
+}
+
+/* ---- streams ---- */
+
+static void
+stream_unlink(VrRpcConnStream *st)
+{
+    g_mutex_lock(&st->conn->lock);
+    st->conn->streams = g_list_remove(st->conn->streams, st);
+    g_mutex_unlock(&st->conn->lock);
+}
+
+VrRpcConnStream *
+vr_rpc_conn_stream_open(VrRpcConn *conn, unsigned int prog,
+                        unsigned int vers, int proc, xdrproc_t args_filter,
+                        void *args, xdrproc_t ret_filter, void *ret)
+{
+    VrRpcConnStream *st = g_new0(VrRpcConnStream, 1);
+
+    st->conn = conn;
+    st->hdr = (vr_msg_header) { prog, vers, proc, VR_MSG_STREAM, 0,
+                                VR_STATUS_CONTINUE };
+    g_cond_init(&st->cond);
+    g_queue_init(&st->rx);
+    if (conn_call_full(conn, prog, vers, proc, args_filter, args,
+                       ret_filter, ret, st) < 0) {
+        vr_rpc_conn_stream_free(st);
+        return NULL;
+    }
+    return st;
+}
+
+void
+vr_rpc_conn_stream_set_notify(VrRpcConnStream *st, VrRpcConnStreamNotify func,
+                              void *opaque)
+{
+    g_mutex_lock(&st->conn->lock);
+    st->notify = func;
+    st->notify_opaque = opaque;
+    g_mutex_unlock(&st->conn->lock);
+}
+
+/* Report why no more data can flow (st->conn->lock held).  Returns -1. */
+static int
+stream_report_state(VrRpcConnStream *st)
+{
+    if (st->err)
+        return vr_rpc_message_decode_error(st->err);
+    if (st->conn->dead) {
+        report_lost();
+        return -1;
+    }
+    vr_error_report(VR_ERR_OPERATION_INVALID, VR_FROM_RPC,
+                    "the stream is already finished");
+    return -1;
+}
+
+static int
+stream_send_frame(VrRpcConnStream *st, vr_msg_status status,
+                  const void *data, size_t len)
+{
+    vr_msg_header hdr = st->hdr;
+
+    hdr.status = status;
+    return vr_rpc_conn_send_raw(st->conn, &hdr, data, len);
+}
+
+int
+vr_rpc_conn_stream_send(VrRpcConnStream *st, const void *data, size_t len)
+{
+    const guint8 *p = data;
+    bool ended;
+
+    g_mutex_lock(&st->conn->lock);
+    ended = st->err || st->closing || st->conn->dead;
+    if (ended)
+        stream_report_state(st);
+    g_mutex_unlock(&st->conn->lock);
+    if (ended)
+        return -1;
+    if (len == 0)
+        return stream_send_frame(st, VR_STATUS_CONTINUE, NULL, 0);
+    while (len > 0) {
+        size_t chunk = MIN(len, (size_t) VR_MESSAGE_LEGACY_PAYLOAD_MAX);
+
+        if (stream_send_frame(st, VR_STATUS_CONTINUE, p, chunk) < 0)
+            return -1;
+        p += chunk;
+        len -= chunk;
+    }
+    return 0;
+}
+
+/* Copy up to @len queued bytes into @buf (lock held). */
+static size_t
+stream_take(VrRpcConnStream *st, guint8 *buf, size_t len)
+{
+    size_t done = 0;
+    VrRpcMessage *head;
+
+    while (done < len && (head = g_queue_peek_head(&st->rx))) {
+        size_t avail = head->len - VR_RPC_HEADER_END - st->rx_offset;
+        size_t n = MIN(avail, len - done);
+
+        memcpy(buf + done, head->buf + VR_RPC_HEADER_END + st->rx_offset, n);
+        done += n;
+        st->rx_offset += n;
+        if (st->rx_offset == head->len - VR_RPC_HEADER_END) {
+            vr_rpc_message_free(g_queue_pop_head(&st->rx));
+            st->rx_offset = 0;
+        }
+    }
+    st->pending -= done;
+    return done;
+}
+
+gssize
+vr_rpc_conn_stream_recv(VrRpcConnStream *st, void *buf, size_t len,
+                        int timeout_ms)
+{
+    gint64 deadline = g_get_monotonic_time() +
+                      (gint64) MAX(timeout_ms, 0) * 1000;
+    VrRpcConn *conn = st->conn;
+    gssize rc;
+
+    g_mutex_lock(&conn->lock);
+    while (g_queue_is_empty(&st->rx) && !st->eof && !st->err &&
+           !st->closing && !conn->dead && timeout_ms != 0) {
+        if (timeout_ms < 0)
+            g_cond_wait(&st->cond, &conn->lock);
+        else if (!g_cond_wait_until(&st->cond, &conn->lock, deadline))
+            break;
+    }
+    if (!g_queue_is_empty(&st->rx) && len > 0)
+        rc = stream_take(st, buf, len);
+    else if (st->eof && !st->err)
+        rc = 0;
+    else if (st->err || st->closing || conn->dead)
+        rc = stream_report_state(st);
+    else
+        rc = -2;
+    g_mutex_unlock(&conn->lock);
+    return rc;
+}
+
+size_t
+vr_rpc_conn_stream_pending(VrRpcConnStream *st)
+{
+    size_t n;
+
+    g_mutex_lock(&st->conn->lock);
+    n = st->pending;
+    g_mutex_unlock(&st->conn->lock);
+    return n;
+}
+
+/* Send finish (OK) or abort (ERROR) and wait for the server's answer. */
+static int
+stream_close(VrRpcConnStream *st, vr_msg_status status)
+{
+    VrRpcConn *conn = st->conn;
+    int rc = 0;
+
+    g_mutex_lock(&conn->lock);
+    if (st->closing || st->err || conn->dead) {
+        rc = stream_report_state(st);
+        g_mutex_unlock(&conn->lock);
+        return rc;
+    }
+    st->closing = true;
+    g_queue_clear_full(&st->rx, (GDestroyNotify) vr_rpc_message_free);
+    st->pending = 0;
+    st->rx_offset = 0;
+    g_mutex_unlock(&conn->lock);
+    if (stream_send_frame(st, status, NULL, 0) < 0)
+        return -1;
+    g_mutex_lock(&conn->lock);
+    while (!st->confirmed && !st->err && !conn->dead)
+        g_cond_wait(&st->cond, &conn->lock);
+    if (!st->confirmed)
+        rc = stream_report_state(st);
+    g_mutex_unlock(&conn->lock);
+    return rc;
+}
+
+int
+vr_rpc_conn_stream_finish(VrRpcConnStream *st)
+{
+    return stream_close(st, VR_STATUS_OK);
+}
+
+int
+vr_rpc_conn_stream_abort(VrRpcConnStream *st)
+{
+    return stream_close(st, VR_STATUS_ERROR);
+}
+
+void
+vr_rpc_conn_stream_free(VrRpcConnStream *st)
+{
+    if (!st)
+        return;
+    stream_unlink(st);
+    g_queue_clear_full(&st->rx, (GDestroyNotify) vr_rpc_message_free);
+    vr_rpc_message_free(st->err);
+    g_cond_clear(&st->cond);
+    g_free(st);
 }

@@ -70,3 +70,63 @@ gboolean vr_rpc_conn_is_alive(VrRpcConn *conn);
  * NULL-safe. */
 void vr_rpc_conn_free(VrRpcConn *conn);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VrRpcConn, vr_rpc_conn_free)
+
+/* ---- streams (FACTS.md section 6) ----
+ *
+ * A stream is opened by a call (e.g. DOMAIN_OPEN_CONSOLE): the stream is
+ * registered before the CALL is written, so no STREAM frame that follows
+ * the reply can be missed.  Frames for it are taken off the async hook
+ * and queued on the stream; a reader takes them with
+ * vr_rpc_conn_stream_recv (blocking, with a timeout) and may ask for a
+ * notification (on the I/O thread) whenever something arrives.  All
+ * functions are thread-safe. */
+
+typedef struct _VrRpcConnStream VrRpcConnStream;
+
+/* Runs on the connection's I/O thread when data, end of data, an error or
+ * the finish confirmation arrived (or the connection was lost).  It must
+ * not block or call into the connection; typically it wakes a poll loop. */
+typedef void (*VrRpcConnStreamNotify)(VrRpcConnStream *st, void *opaque);
+
+/* Perform the stream-opening call (as vr_rpc_conn_call).  Returns the
+ * stream (vr_rpc_conn_stream_free), or NULL with the error reported (the
+ * call failed: no stream exists). */
+VrRpcConnStream *vr_rpc_conn_stream_open(VrRpcConn *conn, unsigned int prog,
+                                         unsigned int vers, int proc,
+                                         xdrproc_t args_filter, void *args,
+                                         xdrproc_t ret_filter, void *ret);
+
+void vr_rpc_conn_stream_set_notify(VrRpcConnStream *st,
+                                   VrRpcConnStreamNotify func,
+                                   void *opaque);
+
+/* Send @len bytes (split into frames of at most 262120 bytes; @len 0
+ * sends our end of data).  Returns 0, or -1 with an error reported (the
+ * stream has ended or the connection is lost). */
+int vr_rpc_conn_stream_send(VrRpcConnStream *st, const void *data,
+                            size_t len);
+
+/* Take up to @len bytes of received data, waiting up to @timeout_ms
+ * (-1: forever, 0: do not wait).  Returns the byte count (> 0), 0 at the
+ * server's end of data, -2 on timeout (nothing reported), or -1 with an
+ * error reported (the server's stream error, the stream was finished or
+ * aborted, or the connection is lost). */
+gssize vr_rpc_conn_stream_recv(VrRpcConnStream *st, void *buf, size_t len,
+                               int timeout_ms);
+
+/* Bytes received and not yet taken (for tests and flow decisions). */
+size_t vr_rpc_conn_stream_pending(VrRpcConnStream *st);
+
+/* Finish (send STREAM OK) and wait for the server's confirmation; data
+ * still arriving meanwhile is discarded.  Returns 0, or -1 with an error
+ * reported (the server answered with an error, or the connection died). */
+int vr_rpc_conn_stream_finish(VrRpcConnStream *st);
+
+/* Abort (send STREAM ERROR) and wait for the server's confirmation.
+ * Returns 0 or -1 (reported). */
+int vr_rpc_conn_stream_abort(VrRpcConnStream *st);
+
+/* Unregister and free (without telling the server: finish or abort
+ * first).  NULL-safe. */
+void vr_rpc_conn_stream_free(VrRpcConnStream *st);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VrRpcConnStream, vr_rpc_conn_stream_free)

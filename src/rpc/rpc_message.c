@@ -21,6 +21,8 @@ vr_rpc_message_free(VrRpcMessage *msg)
 {
     if (!msg)
         return;
+    if (msg->on_free)
+        msg->on_free(msg, msg->on_free_data);
     g_free(msg->buf);
     g_free(msg);
 }

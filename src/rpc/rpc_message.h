@@ -31,6 +31,10 @@ typedef struct _VrRpcMessage {
     size_t alloc;         /* allocated size of buf */
     size_t offset;        /* I/O progress within buf */
     bool close_after;     /* server: close the session once written */
+    /* Called by vr_rpc_message_free (written or discarded): lets a stream
+     * or an event queue count what is still queued. */
+    void (*on_free)(struct _VrRpcMessage *msg, void *data);
+    void *on_free_data;
 } VrRpcMessage;
 
 /* A new empty message (never NULL).  Free with vr_rpc_message_free. */

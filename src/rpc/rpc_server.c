@@ -27,10 +27,15 @@ typedef struct {
     const VrRpcProcedure *proc;
     VrRpcMessage *call;
     bool close_after;
+    VrRpcStream *stream;      /* opened by the handler (reference) */
 } VrRpcJob;
 
 /* The job whose handler runs on this worker thread. */
 static GPrivate current_job;
+
+static void vr_rpc_server_post_stream(VrRpcServer *srv, VrRpcDoneKind kind,
+                                      VrRpcSession *sess, VrRpcMessage *msg,
+                                      VrRpcStream *stream);
 
 /* ---- the done queue: workers -> main ---- */
 
@@ -56,9 +61,19 @@ void
 vr_rpc_server_post(VrRpcServer *srv, VrRpcDoneKind kind, VrRpcSession *sess,
                    VrRpcMessage *msg)
 {
+    vr_rpc_server_post_stream(srv, kind, sess, msg, NULL);
+}
+
+/* Same, with the stream a call opened (reference taken). */
+static void
+vr_rpc_server_post_stream(VrRpcServer *srv, VrRpcDoneKind kind,
+                          VrRpcSession *sess, VrRpcMessage *msg,
+                          VrRpcStream *stream)
+{
     VrRpcDone *done = g_new0(VrRpcDone, 1);
 
     done->kind = kind;
+    done->stream = stream;
     vr_rpc_session_ref(sess);
     done->sess = sess;
     done->msg = msg;
@@ -71,6 +86,7 @@ vr_rpc_server_post(VrRpcServer *srv, VrRpcDoneKind kind, VrRpcSession *sess,
 static void
 job_free(VrRpcJob *job)
 {
+    vr_rpc_stream_unref(job->stream);
     vr_rpc_message_free(job->call);
     vr_rpc_session_unref(job->sess);
     g_free(job);
@@ -128,7 +144,8 @@ worker_run(gpointer data, gpointer user_data)
         else
             reply->close_after = job->close_after;
     }
-    vr_rpc_server_post(srv, VR_RPC_DONE_REPLY, job->sess, reply);
+    vr_rpc_server_post_stream(srv, VR_RPC_DONE_REPLY, job->sess, reply,
+                              g_steal_pointer(&job->stream));
     job_free(job);
 }
 
@@ -141,6 +158,20 @@ vr_rpc_session_close_after_reply(VrRpcSession *sess)
         job->close_after = true;
     else
         vr_rpc_server_post(sess->srv, VR_RPC_DONE_CLOSE_AFTER, sess, NULL);
+}
+
+int
+vr_rpc_server_attach_stream(VrRpcSession *sess, VrRpcStream *st,
+                            vr_msg_header *hdr)
+{
+    VrRpcJob *job = g_private_get(&current_job);
+
+    if (!job || job->sess != sess || job->stream)
+        return -1;
+    vr_rpc_stream_ref(st);
+    job->stream = st;
+    *hdr = job->call->header;
+    return 0;
 }
 
 /* ---- dispatch (main thread) ---- */
@@ -248,6 +279,8 @@ vr_rpc_server_new(const VrRpcServerConfig *cfg, VrRpcSessionOpenFunc open_cb,
         srv->cfg.max_message_size = VR_MESSAGE_MAX;
     if (srv->cfg.max_client_requests == 0)
         srv->cfg.max_client_requests = VR_RPC_DEFAULT_MAX_REQUESTS;
+    if (srv->cfg.max_queued_messages == 0)
+        srv->cfg.max_queued_messages = VR_RPC_DEFAULT_MAX_QUEUED;
     srv->open_cb = open_cb;
     srv->close_cb = close_cb;
     srv->opaque = opaque;

@@ -57,7 +57,13 @@ typedef struct {
                                            connection */
     unsigned int keepalive_interval;    /* seconds; 0 disables our PINGs */
     unsigned int keepalive_count;
+    unsigned int max_queued_messages;   /* async MESSAGEs (events) queued
+                                           per client; a client that lets
+                                           more pile up is dropped.
+                                           0: VR_RPC_DEFAULT_MAX_QUEUED */
 } VrRpcServerConfig;
+
+#define VR_RPC_DEFAULT_MAX_QUEUED 10000
 
 /* Hooks into the daemon: called on the main thread when a session starts
  * (return its private data) and when it ends (free it). */
@@ -122,7 +128,88 @@ void vr_rpc_session_ref(VrRpcSession *sess);
 void vr_rpc_session_unref(VrRpcSession *sess);
 
 /* Queue an asynchronous MESSAGE (events) to this client; thread-safe.
- * Frames use version 1 and serial 1 (as libvirtd).
- * Returns 0 or -1 (reported; e.g. the session is closing). */
+ * Frames use version 1 and serial 1 (as libvirtd).  A client with
+ * max_queued_messages unsent messages is logged and dropped.
+ * Returns 0 or -1 (reported; e.g. the session is closing or dropped). */
 int vr_rpc_session_send_message(VrRpcSession *sess, unsigned int prog,
                                 int proc, xdrproc_t filter, void *msg);
+
+/* ---- streams (FACTS.md section 6) ----
+ *
+ * A stream is created by the handler of a stream-opening call (e.g.
+ * DOMAIN_OPEN_CONSOLE) and bound to that call's (session, proc, serial).
+ * It starts once the call's OK reply is queued; if the call fails or the
+ * client is gone by then, it just ends (VR_RPC_STREAM_END_CLOSED).  Then
+ * STREAM frames flow both ways: data (CONTINUE, raw bytes), end of data
+ * (empty CONTINUE), finish (OK, answered with OK), abort (ERROR, answered
+ * with OK), server errors (ERROR with the error struct).
+ *
+ * Threads: every callback runs on the main thread, and the functions below
+ * (except vr_rpc_stream_new, ref and unref) must be called there too.
+ * The server owns the stream: the pointer stays valid until the end
+ * callback has returned (longer only with vr_rpc_stream_ref). */
+
+typedef struct _VrRpcStream VrRpcStream;
+
+typedef enum {
+    VR_RPC_STREAM_END_FINISH,  /* the client finished (OK); answered */
+    VR_RPC_STREAM_END_ABORT,   /* the client aborted (ERROR); answered */
+    VR_RPC_STREAM_END_ERROR,   /* we sent an error (vr_rpc_stream_fail) */
+    VR_RPC_STREAM_END_CLOSED,  /* call failed, client gone, vr_rpc_stream_close */
+} VrRpcStreamEnd;
+
+typedef struct {
+    /* The opening call's reply is queued: data may flow now. */
+    void (*start)(VrRpcStream *st, void *opaque);
+    /* Data from the client (@len > 0) or its end of data (@len == 0).
+     * Return 0, or -1 with an error reported: the error is sent to the
+     * client and the stream ends (VR_RPC_STREAM_END_ERROR). */
+    int (*recv)(VrRpcStream *st, const guint8 *data, size_t len,
+                void *opaque);
+    /* The outgoing queue drained after vr_rpc_stream_can_send said no. */
+    void (*writable)(VrRpcStream *st, void *opaque);
+    /* The stream is over; called once, then @opaque is freed. */
+    void (*end)(VrRpcStream *st, VrRpcStreamEnd how, void *opaque);
+} VrRpcStreamFuncs;
+
+/* Bytes of stream data a stream may have queued before
+ * vr_rpc_stream_can_send says no (the producer then stops reading its
+ * source until the writable callback). */
+#define VR_RPC_STREAM_QUEUE_MAX (1024 * 1024)
+/* Streams one session may have open at once. */
+#define VR_RPC_STREAM_MAX_PER_SESSION 16
+
+/* From a handler of @sess (worker thread), for the call it is serving.
+ * @funcs is kept by reference; @opaque_free (may be NULL) frees @opaque
+ * after the end callback.  Returns the stream, or NULL with an error
+ * reported (not in a handler, too many streams); @opaque is then not
+ * freed. */
+VrRpcStream *vr_rpc_stream_new(VrRpcSession *sess,
+                               const VrRpcStreamFuncs *funcs, void *opaque,
+                               GDestroyNotify opaque_free);
+/* Thread-safe references beyond the end callback. */
+void vr_rpc_stream_ref(VrRpcStream *st);
+void vr_rpc_stream_unref(VrRpcStream *st);
+
+/* Whether the stream is started and not ended. */
+bool vr_rpc_stream_is_active(VrRpcStream *st);
+/* Whether less than VR_RPC_STREAM_QUEUE_MAX bytes are queued.  When it
+ * says no, the writable callback follows once the queue has drained. */
+bool vr_rpc_stream_can_send(VrRpcStream *st);
+/* Queue @len bytes as data frames of at most 262120 bytes.  Returns 0, or
+ * -1 when the stream is not active (no error reported). */
+int vr_rpc_stream_send(VrRpcStream *st, const void *data, size_t len);
+/* Queue our end of data (empty CONTINUE); the client then finishes.
+ * Returns 0 or -1 (not active). */
+int vr_rpc_stream_send_eof(VrRpcStream *st);
+/* Send this thread's last error as a STREAM ERROR and end the stream
+ * (VR_RPC_STREAM_END_ERROR).  No-op when not active. */
+void vr_rpc_stream_fail(VrRpcStream *st);
+/* End the stream without telling the client (VR_RPC_STREAM_END_CLOSED).
+ * No-op when not active. */
+void vr_rpc_stream_close(VrRpcStream *st);
+/* Stop / resume reading the session's socket while the consumer of the
+ * client's data cannot take more (input flow control). */
+void vr_rpc_stream_pause_input(VrRpcStream *st, bool paused);
+/* The session a stream belongs to (borrowed). */
+VrRpcSession *vr_rpc_stream_get_session(VrRpcStream *st);

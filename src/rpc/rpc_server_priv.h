@@ -37,12 +37,14 @@ typedef enum {
     VR_RPC_DONE_MESSAGE,      /* queue an async message */
     VR_RPC_DONE_KEEPALIVE,    /* start our keepalive timer */
     VR_RPC_DONE_CLOSE_AFTER,  /* close once the queue is written */
+    VR_RPC_DONE_DROP,         /* close now (client not reading) */
 } VrRpcDoneKind;
 
 typedef struct {
     VrRpcDoneKind kind;
     VrRpcSession *sess;       /* reference */
     VrRpcMessage *msg;        /* owned, may be NULL */
+    VrRpcStream *stream;      /* REPLY: the stream the call opened (ref) */
 } VrRpcDone;
 
 struct _VrRpcServer {
@@ -73,6 +75,8 @@ struct _VrRpcSession {
     void *priv;
     gint is_open;             /* atomic */
     gint closed;              /* atomic; set by main */
+    gint queued_messages;     /* atomic: async MESSAGEs not yet written */
+    gint nstreams;            /* atomic: streams created, not yet freed */
 
     /* main thread only */
     GSource *source;
@@ -86,6 +90,28 @@ struct _VrRpcSession {
     GSource *ka_timer;
     gint64 last_rx;
     unsigned int ka_missed;
+    GList *streams;           /* active VrRpcStream* */
+    unsigned int paused_streams;
+};
+
+typedef enum {
+    VR_RPC_STREAM_PENDING,    /* created by a handler, reply not queued */
+    VR_RPC_STREAM_ACTIVE,
+    VR_RPC_STREAM_DONE,
+} VrRpcStreamState;
+
+struct _VrRpcStream {
+    gint refs;                /* atomic */
+    VrRpcSession *sess;       /* reference */
+    vr_msg_header hdr;        /* prog, vers, proc, serial of the call */
+    const VrRpcStreamFuncs *funcs;
+    void *opaque;
+    GDestroyNotify opaque_free;
+    /* main thread only */
+    VrRpcStreamState state;
+    size_t queued;            /* data bytes in the session's outq */
+    bool want_writable;
+    bool paused;
 };
 
 /* rpc_server_session.c */
@@ -97,7 +123,18 @@ void vr_rpc_session_queue_error(VrRpcSession *sess, const vr_msg_header *hdr);
 void vr_rpc_session_apply_done(VrRpcDone *done);
 void vr_rpc_session_maybe_finish(VrRpcSession *sess);
 
+/* rpc_server_stream.c */
+void vr_rpc_stream_activate(VrRpcStream *st);
+void vr_rpc_stream_end(VrRpcStream *st, VrRpcStreamEnd how);
+void vr_rpc_stream_dispatch(VrRpcSession *sess, VrRpcMessage *msg);
+void vr_rpc_session_end_streams(VrRpcSession *sess);
+
 /* rpc_server.c */
+/* The call the current worker thread serves for @sess: its header in
+ * *hdr, and @st attached to it.  Returns 0, or -1 when not in a handler of
+ * @sess. */
+int vr_rpc_server_attach_stream(VrRpcSession *sess, VrRpcStream *st,
+                                vr_msg_header *hdr);
 void vr_rpc_server_dispatch_call(VrRpcServer *srv, VrRpcSession *sess,
                                  VrRpcMessage *msg);
 void vr_rpc_server_post(VrRpcServer *srv, VrRpcDoneKind kind,

@@ -107,7 +107,8 @@ session_may_read(VrRpcSession *sess)
     unsigned int limit = sess->srv->cfg.max_client_requests;
 
     return !g_atomic_int_get(&sess->closed) && !sess->no_more_input &&
-           !sess->srv->stopping && (limit == 0 || sess->outstanding < limit);
+           !sess->srv->stopping && sess->paused_streams == 0 &&
+           (limit == 0 || sess->outstanding < limit);
 }
 
 /* Recompute which events the socket waits for.  Main thread. */
@@ -161,6 +162,7 @@ vr_rpc_session_close(VrRpcSession *sess, const char *why)
     close(sess->fd);
     sess->fd = -1;
     g_queue_clear_full(&sess->outq, (GDestroyNotify) vr_rpc_message_free);
+    vr_rpc_session_end_streams(sess);
     g_hash_table_remove(sess->srv->sessions, sess);
     vr_rpc_session_maybe_finish(sess);
     vr_rpc_session_unref(sess);
@@ -234,9 +236,11 @@ session_handle_frame(VrRpcSession *sess, VrRpcMessage *msg)
                         "file descriptor passing is not supported");
         vr_rpc_session_queue_error(sess, hdr);
         break;
+    case VR_MSG_STREAM:
+        vr_rpc_stream_dispatch(sess, msg);
+        return;
     default:
-        /* Stray REPLY/MESSAGE/STREAM frames get no answer (FACTS 4.4).
-         * Streams will hook in here. */
+        /* Stray REPLY/MESSAGE/HOLE frames get no answer (FACTS 4.4). */
         VR_DEBUG("ignoring frame of type %d proc %d", hdr->type, hdr->proc);
         break;
     }
@@ -387,14 +391,21 @@ vr_rpc_session_apply_done(VrRpcDone *done)
 {
     VrRpcSession *sess = done->sess;
     bool closed = g_atomic_int_get(&sess->closed);
+    bool stream_ok;
 
     switch (done->kind) {
     case VR_RPC_DONE_REPLY:
         sess->outstanding--;
         if (done->msg && done->msg->close_after)
             sess->no_more_input = true;
+        stream_ok = done->stream && done->msg && !closed &&
+                    done->msg->header.status == VR_STATUS_OK;
         if (done->msg && !closed)
             vr_rpc_session_queue(sess, g_steal_pointer(&done->msg));
+        if (stream_ok)
+            vr_rpc_stream_activate(done->stream);
+        else if (done->stream)
+            vr_rpc_stream_end(done->stream, VR_RPC_STREAM_END_CLOSED);
         vr_rpc_session_update_io(sess);
         vr_rpc_session_maybe_finish(sess);
         break;
@@ -410,7 +421,11 @@ vr_rpc_session_apply_done(VrRpcDone *done)
         sess->close_when_flushed = true;
         vr_rpc_session_update_io(sess);
         break;
+    case VR_RPC_DONE_DROP:
+        vr_rpc_session_close(sess, "too many unsent messages");
+        break;
     }
+    vr_rpc_stream_unref(done->stream);
     vr_rpc_message_free(done->msg);
     vr_rpc_session_unref(sess);
     g_free(done);
@@ -460,12 +475,22 @@ vr_rpc_session_start_keepalive(VrRpcSession *sess)
     vr_rpc_server_post(sess->srv, VR_RPC_DONE_KEEPALIVE, sess, NULL);
 }
 
+static void
+message_freed(VrRpcMessage *msg, void *data)
+{
+    VrRpcSession *sess = data;
+
+    g_atomic_int_add(&sess->queued_messages, -1);
+    vr_rpc_session_unref(sess);
+}
+
 int
 vr_rpc_session_send_message(VrRpcSession *sess, unsigned int prog, int proc,
                             xdrproc_t filter, void *data)
 {
     vr_msg_header hdr = { prog, VR_PROTOCOL_VERSION, proc, VR_MSG_MESSAGE,
                           1, VR_STATUS_OK };
+    unsigned int max = sess->srv->cfg.max_queued_messages;
     g_autoptr(VrRpcMessage) msg = NULL;
 
     if (g_atomic_int_get(&sess->closed)) {
@@ -473,9 +498,21 @@ vr_rpc_session_send_message(VrRpcSession *sess, unsigned int prog, int proc,
                         "cannot send a message: the client is gone");
         return -1;
     }
+    if ((unsigned int) g_atomic_int_get(&sess->queued_messages) >= max) {
+        VR_WARN("client (pid %d) does not read its events: %u unsent, "
+                "dropping it", (int) sess->pid, max);
+        vr_rpc_server_post(sess->srv, VR_RPC_DONE_DROP, sess, NULL);
+        vr_error_report(VR_ERR_RPC, VR_FROM_RPC,
+                        "cannot send a message: the client does not read");
+        return -1;
+    }
     msg = vr_rpc_message_new();
     if (vr_rpc_message_encode(msg, &hdr, filter, data) < 0)
         return -1;
+    g_atomic_int_inc(&sess->queued_messages);
+    vr_rpc_session_ref(sess);
+    msg->on_free = message_freed;
+    msg->on_free_data = sess;
     vr_rpc_server_post(sess->srv, VR_RPC_DONE_MESSAGE, sess,
                        g_steal_pointer(&msg));
     return 0;

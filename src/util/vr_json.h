@@ -69,6 +69,11 @@ int vr_json_object_get_uint(const VrJson *obj, const char *key,
                             unsigned long long *out);
 int vr_json_object_get_bool(const VrJson *obj, const char *key, bool *out);
 
+/* Remove @key from @obj and return its value (owned), or NULL when absent
+ * or @obj is not an object.  (Extension: lets callers take big replies
+ * such as query-qmp-schema without copying.) */
+VrJson *vr_json_object_steal(VrJson *obj, const char *key);
+
 VrJson *vr_json_copy(const VrJson *v);
 void vr_json_free(VrJson *v);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VrJson, vr_json_free)

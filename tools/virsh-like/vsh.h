@@ -8,6 +8,8 @@
 
 #include <vireo/vireo.h>
 
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VireoDomain, vireo_domain_free)
+
 typedef enum {
     VSH_OT_BOOL,      /* --flag */
     VSH_OT_STRING,    /* --opt VALUE, --opt=VALUE, or positional */
@@ -110,6 +112,36 @@ bool vsh_cmd_domid(VshCtl *ctl, const VshCmd *cmd);
 bool vsh_cmd_domstate(VshCtl *ctl, const VshCmd *cmd);
 bool vsh_cmd_autostart(VshCtl *ctl, const VshCmd *cmd);
 bool vsh_cmd_edit(VshCtl *ctl, const VshCmd *cmd);
+bool vsh_cmd_start(VshCtl *ctl, const VshCmd *cmd);
+bool vsh_cmd_create(VshCtl *ctl, const VshCmd *cmd);
+bool vsh_cmd_shutdown(VshCtl *ctl, const VshCmd *cmd);
+bool vsh_cmd_reboot(VshCtl *ctl, const VshCmd *cmd);
+bool vsh_cmd_destroy(VshCtl *ctl, const VshCmd *cmd);
+bool vsh_cmd_reset(VshCtl *ctl, const VshCmd *cmd);
+bool vsh_cmd_suspend(VshCtl *ctl, const VshCmd *cmd);
+bool vsh_cmd_resume(VshCtl *ctl, const VshCmd *cmd);
+bool vsh_cmd_domcapabilities(VshCtl *ctl, const VshCmd *cmd);
+bool vsh_cmd_console(VshCtl *ctl, const VshCmd *cmd);
+bool vsh_cmd_event(VshCtl *ctl, const VshCmd *cmd);
+
+/* vsh_cmds_lifecycle.c: "acpi,agent,..." (--mode of shutdown and reboot)
+ * into VIREO_SHUTDOWN_* flags; NULL gives 0.  Returns 0, or -1 for an
+ * unknown word (nothing printed).  The accepted words (NULL-terminated,
+ * for completion) come from vsh_shutdown_modes. */
+int vsh_parse_shutdown_mode(const char *mode, unsigned int *flags);
+const char *const *vsh_shutdown_modes(void);
+
+/* vsh_console.c: run an interactive console session on @dom (which must
+ * be running or paused) until Ctrl-], end of stdin or the end of the
+ * stream.  False after printing an error. */
+bool vsh_run_console(VshCtl *ctl, VireoDomain *dom, const char *devname,
+                     unsigned int flags);
+
+/* vsh_event.c: the line virsh prints for @ev (with its newline); a new
+ * string.  And the --timeout value: a positive number of seconds into
+ * @seconds, 0 on success, -1 when invalid (nothing printed). */
+char *vsh_event_format(const char *dom_name, const VireoDomainEvent *ev);
+int vsh_parse_timeout(const char *s, int *seconds);
 
 /* Format a list table like virsh (vsh_cmds_domain.c): header (unless
  * @header is false), dashes, rows; columns separated by three blanks.

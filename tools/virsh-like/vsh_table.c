@@ -63,13 +63,84 @@ static const VshOptDef opts_autostart[] = {
     END_OPTS
 };
 
+static const VshOptDef opts_start[] = {
+    { "domain", VSH_OT_STRING, VSH_OFLAG_REQ | VSH_OFLAG_POS,
+      "name of the inactive domain" },
+    { "console", VSH_OT_BOOL, 0, "attach to console after creation" },
+    { "paused", VSH_OT_BOOL, 0, "leave the guest paused after creation" },
+    { "autodestroy", VSH_OT_BOOL, 0,
+      "automatically destroy the guest when vsh disconnects" },
+    END_OPTS
+};
+static const VshOptDef opts_create[] = {
+    { "file", VSH_OT_STRING, VSH_OFLAG_REQ | VSH_OFLAG_POS,
+      "file containing an XML domain description" },
+    { "console", VSH_OT_BOOL, 0, "attach to console after creation" },
+    { "paused", VSH_OT_BOOL, 0, "leave the guest paused after creation" },
+    { "autodestroy", VSH_OT_BOOL, 0,
+      "automatically destroy the guest when vsh disconnects" },
+    { "validate", VSH_OT_BOOL, 0, "validate the XML against the schema" },
+    END_OPTS
+};
+static const VshOptDef opts_power[] = {
+    DOMAIN_OPT,
+    { "mode", VSH_OT_STRING, 0,
+      "shutdown mode: acpi|agent|initctl|signal|paravirt" },
+    END_OPTS
+};
+static const VshOptDef opts_destroy[] = {
+    DOMAIN_OPT,
+    { "graceful", VSH_OT_BOOL, 0, "terminate gracefully" },
+    END_OPTS
+};
+static const VshOptDef opts_console[] = {
+    DOMAIN_OPT,
+    { "devname", VSH_OT_STRING, 0, "character device name" },
+    { "force", VSH_OT_BOOL, 0,
+      "force console connection (disconnect already connected sessions)" },
+    { "safe", VSH_OT_BOOL, 0,
+      "only connect if safe console handling is supported" },
+    END_OPTS
+};
+static const VshOptDef opts_event[] = {
+    { "domain", VSH_OT_STRING, VSH_OFLAG_POS,
+      "filter by domain name, id or uuid" },
+    { "event", VSH_OT_STRING, 0, "which event type to wait for" },
+    { "all", VSH_OT_BOOL, 0, "wait for all events instead of just one type" },
+    { "loop", VSH_OT_BOOL, 0,
+      "loop until timeout or interrupt, rather than one-shot" },
+    { "timeout", VSH_OT_STRING, 0, "timeout seconds" },
+    { "list", VSH_OT_BOOL, 0, "list valid event types" },
+    { "timestamp", VSH_OT_BOOL, 0, "show timestamp for each printed event" },
+    END_OPTS
+};
+static const VshOptDef opts_domcaps[] = {
+    { "virttype", VSH_OT_STRING, VSH_OFLAG_POS,
+      "virtualization type (/domain/@type)" },
+    { "emulatorbin", VSH_OT_STRING, 0,
+      "path to emulator binary (/domain/devices/emulator)" },
+    { "arch", VSH_OT_STRING, 0, "domain architecture (/domain/os/type/@arch)" },
+    { "machine", VSH_OT_STRING, 0,
+      "machine type (/domain/os/type/@machine)" },
+    END_OPTS
+};
+
 static const VshCmdDef commands[] = {
     { "autostart", vsh_cmd_autostart, opts_autostart, "autostart a domain",
       "Configure a domain to be automatically started at boot.", 0,
       "Domain" },
+    { "console", vsh_cmd_console, opts_console,
+      "connect to the guest console", "Connect the virtual serial console "
+      "for the guest.  Ctrl-] (or the end of standard input) leaves.", 0,
+      "Domain" },
+    { "create", vsh_cmd_create, opts_create,
+      "create a domain from an XML file", "Create a domain.", 0, "Domain" },
     { "define", vsh_cmd_define, opts_define,
       "define (but don't start) a domain from an XML file",
       "Define a domain.", 0, "Domain" },
+    { "destroy", vsh_cmd_destroy, opts_destroy, "destroy (stop) a domain",
+      "Forcefully stop a given domain, but leave its resources intact.", 0,
+      "Domain" },
     { "dominfo", vsh_cmd_dominfo, opts_domain, "domain information",
       "Returns basic information about the domain.", 0, "Domain" },
     { "domid", vsh_cmd_domid, opts_domain, "convert a domain name or UUID "
@@ -89,13 +160,33 @@ static const VshCmdDef commands[] = {
     { "edit", vsh_cmd_edit, opts_domain, "edit XML configuration for a "
       "domain", "Edit the XML configuration for a domain in $VISUAL, "
       "$EDITOR or vi, then redefine it.", 0, "Domain" },
+    { "event", vsh_cmd_event, opts_event, "Domain Events",
+      "List event types, or wait for domain events to occur", 0, "Domain" },
     { "list", vsh_cmd_list, opts_list, "list domains",
       "Returns list of domains.", 0, "Domain" },
+    { "reboot", vsh_cmd_reboot, opts_power, "reboot a domain",
+      "Run a reboot command in the target domain.", 0, "Domain" },
+    { "reset", vsh_cmd_reset, opts_domain, "reset a domain",
+      "Reset the target domain as if by power button", 0, "Domain" },
+    { "resume", vsh_cmd_resume, opts_domain, "resume a domain",
+      "Resume a previously suspended domain.", 0, "Domain" },
+    { "shutdown", vsh_cmd_shutdown, opts_power,
+      "gracefully shutdown a domain",
+      "Run shutdown in the target domain.", 0, "Domain" },
+    { "start", vsh_cmd_start, opts_start,
+      "start a (previously defined) inactive domain",
+      "Start a domain via a fresh boot.", 0, "Domain" },
+    { "suspend", vsh_cmd_suspend, opts_domain, "suspend a domain",
+      "Suspend a running domain.", 0, "Domain" },
     { "undefine", vsh_cmd_undefine, opts_domain, "undefine a domain",
       "Undefine an inactive domain, or convert persistent to transient.", 0,
       "Domain" },
     { "capabilities", vsh_cmd_capabilities, opts_none, "capabilities",
       "Returns capabilities of hypervisor/driver.", 0, "Host" },
+    { "domcapabilities", vsh_cmd_domcapabilities, opts_domcaps,
+      "domain capabilities",
+      "Returns capabilities of emulator with respect to host and libvirt.",
+      0, "Host" },
     { "hostname", vsh_cmd_hostname, opts_none, "print the hypervisor "
       "hostname", "Print the name of the daemon's host.", 0, "Host" },
     { "nodeinfo", vsh_cmd_nodeinfo, opts_none, "node information",

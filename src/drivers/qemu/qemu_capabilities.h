@@ -36,7 +36,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(QemuCapsCache, qemu_caps_cache_free)
 QemuCaps *qemu_caps_cache_get(QemuCapsCache *cache, const char *binary);
 
 /* Serialize / load the cache file format (JSON); used by the cache and by
- * golden tests (tests/data/qemu-caps/*.json are fixtures). */
+ * golden tests (the tests/data/qemu-caps JSON files are fixtures). */
 char *qemu_caps_to_json(const QemuCaps *caps);
 QemuCaps *qemu_caps_from_json(const char *json);   /* NULL + reported */
 

@@ -20,6 +20,7 @@ vr_domain_obj_new(VrDomainDef *def)
 
     obj->refs = 1;
     g_mutex_init(&obj->lock);
+    g_cond_init(&obj->job_cond);
     obj->name = g_strdup(def->name);
     memcpy(obj->uuid, def->uuid, sizeof(obj->uuid));
     obj->def = def;
@@ -41,8 +42,12 @@ vr_domain_obj_unref(VrDomainObj *obj)
 {
     if (!obj || !g_atomic_int_dec_and_test(&obj->refs))
         return;
+    if (obj->priv && obj->priv_free)
+        obj->priv_free(obj->priv);
     vr_domain_def_free(obj->def);
+    vr_domain_def_free(obj->new_def);
     g_free(obj->name);
+    g_cond_clear(&obj->job_cond);
     g_mutex_clear(&obj->lock);
     g_free(obj);
 }

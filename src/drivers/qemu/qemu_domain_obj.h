@@ -65,6 +65,17 @@ typedef struct _VrDomainObj {
     int reason;
     int id;               /* -1 while inactive */
     bool removed;         /* no longer in the list (undefined) */
+    /* While running: the persistent definition (@def is then the live
+     * copy); NULL for transient domains and while inactive. */
+    VrDomainDef *new_def;
+    /* The job (qemu_job.c): the running operation's name or NULL, and
+     * the condition waiters sleep on (with @lock). */
+    const char *job;
+    GCond job_cond;
+    /* Process state while running (qemu_process.h), owned; NULL while
+     * inactive.  Freed with @priv_free. */
+    void *priv;
+    void (*priv_free)(void *priv);
 } VrDomainObj;
 
 /* A new object holding @def (ownership moves in), shut off, id -1, one

@@ -136,6 +136,7 @@ qemu_driver_new(const VrPaths *paths)
     drv->autostart_dir = g_build_filename(drv->config_dir, "autostart", NULL);
     drv->domains = vr_domain_obj_list_new();
     drv->host = qemu_host_new(paths, NULL);
+    qemu_driver_lifecycle_init(drv, paths);
     if (vr_dir_create(drv->autostart_dir, 0700) < 0 || load_all(drv) < 0)
         return NULL;
     return g_steal_pointer(&drv);
@@ -146,6 +147,7 @@ qemu_driver_free(QemuDriver *drv)
 {
     if (!drv)
         return;
+    qemu_driver_lifecycle_free(drv);
     vr_domain_obj_list_free(drv->domains);
     qemu_host_free(drv->host);
     g_free(drv->config_dir);

@@ -74,8 +74,14 @@ publish_def(QemuDriver *drv, VrDomainObj *obj, VrDomainDef *def)
         VrDomainDef *old;
 
         vr_domain_obj_lock(obj);
-        old = obj->def;
-        obj->def = def;
+        if (vr_domain_obj_is_active(obj)) {
+            /* Running: the change applies from the next start. */
+            old = obj->new_def;
+            obj->new_def = def;
+        } else {
+            old = obj->def;
+            obj->def = def;
+        }
         obj->persistent = true;
         vr_domain_obj_unlock(obj);
         vr_domain_def_free(old);
@@ -120,6 +126,9 @@ qemu_domain_define(QemuDriver *drv, const char *xml, unsigned int flags,
     ret = 0;
  out:
     g_mutex_unlock(&drv->config_lock);
+    if (ret == 0)
+        qemu_driver_emit(drv, obj, QEMU_EVENT_ID_LIFECYCLE,
+                         QEMU_EVENT_DEFINED, found ? 1 : 0);
     return ret;
 }
 
@@ -154,6 +163,8 @@ qemu_domain_undefine(QemuDriver *drv, const QemuDomainRef *dom,
     vr_domain_obj_lock(obj);
     obj->autostart = false;
     obj->persistent = false;
+    /* A running domain becomes transient: its live definition stays. */
+    g_clear_pointer(&obj->new_def, vr_domain_def_free);
     if (!vr_domain_obj_is_active(obj)) {
         vr_domain_obj_unlock(obj);
         vr_domain_obj_list_remove(drv->domains, obj);
@@ -164,6 +175,9 @@ qemu_domain_undefine(QemuDriver *drv, const QemuDomainRef *dom,
     ret = 0;
  out:
     g_mutex_unlock(&drv->config_lock);
+    if (ret == 0)
+        qemu_driver_emit(drv, obj, QEMU_EVENT_ID_LIFECYCLE,
+                         QEMU_EVENT_UNDEFINED, 0);
     return ret;
 }
 

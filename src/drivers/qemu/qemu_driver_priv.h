@@ -4,7 +4,8 @@
  */
 #pragma once
 
-#include "drivers/qemu/qemu_driver.h"
+#include "drivers/qemu/qemu_capabilities.h"
+#include "drivers/qemu/qemu_driver_lifecycle.h"
 
 struct _QemuDriver {
     bool privileged;
@@ -16,6 +17,20 @@ struct _QemuDriver {
      * Never taken while holding an object lock or the list lock. */
     GMutex config_lock;
     QemuHost *host;
+
+    /* ---- running domains (qemu_process*.c) ---- */
+    char *run_dir;           /* <run>/qemu: status XML, monitors, pidfiles */
+    char *log_dir;           /* <log>/qemu: NAME.log */
+    QemuCapsCache *caps;
+    uid_t qemu_uid;          /* QEMU's user, or -1 to keep ours */
+    gid_t qemu_gid;
+    gint next_id;            /* the next domain id (atomic) */
+    /* Ordered worker for QEMU events and exits (never the main loop). */
+    GThreadPool *event_pool;
+    GThread *background;     /* re-attach + autostart at daemon start */
+    GMutex event_lock;       /* protects the two fields below */
+    QemuDomainEventFunc event_cb;
+    void *event_opaque;
 };
 
 /* The object for @dom (looked up by UUID): a new reference, or NULL with
@@ -28,3 +43,12 @@ void qemu_domain_ref_fill(QemuDomainRef *out, VrDomainObj *obj);
 /* <config>/qemu/NAME.xml and <config>/qemu/autostart/NAME.xml (owned). */
 char *qemu_driver_config_path(QemuDriver *drv, const char *name);
 char *qemu_driver_autostart_path(QemuDriver *drv, const char *name);
+
+/* Set up / release the running-domain side (qemu_driver_lifecycle.c). */
+void qemu_driver_lifecycle_init(QemuDriver *drv, const VrPaths *paths);
+void qemu_driver_lifecycle_free(QemuDriver *drv);
+
+/* Emit a domain event for @obj (id, event, detail) through the daemon's
+ * callback, if any.  Takes the object lock briefly; call without it. */
+void qemu_driver_emit(QemuDriver *drv, VrDomainObj *obj, QemuEventId id,
+                      int event, int detail);

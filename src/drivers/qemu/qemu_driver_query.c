@@ -4,9 +4,11 @@
  */
 #include <config.h>
 
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
-#include "drivers/qemu/qemu_driver_priv.h"
+#include "drivers/qemu/qemu_process.h"
 #include "util/vr_error.h"
 
 /* libvirt's VIR_ERR_NO_DOMAIN_METADATA (not in vr_error.h's list). */
@@ -31,8 +33,11 @@ qemu_domain_get_xml(QemuDriver *drv, const QemuDomainRef *dom,
         fmt |= VR_DOMAIN_FORMAT_INACTIVE;
     vr_domain_obj_lock(obj);
     id = (fmt & VR_DOMAIN_FORMAT_INACTIVE) ? -1 : obj->id;
-    /* Formatting is pure memory work: fine under the object lock. */
-    xml = vr_domain_def_format(obj->def, id, fmt);
+    /* Formatting is pure memory work: fine under the object lock.  The
+     * inactive XML of a running domain is its persistent definition. */
+    xml = vr_domain_def_format((fmt & VR_DOMAIN_FORMAT_INACTIVE) &&
+                               obj->new_def ? obj->new_def : obj->def,
+                               id, fmt);
     vr_domain_obj_unlock(obj);
     return xml;
 }
@@ -83,9 +88,35 @@ int
 qemu_domain_is_updated(QemuDriver *drv, const QemuDomainRef *dom)
 {
     g_autoptr(VrDomainObj) obj = qemu_driver_get_obj(drv, dom);
+    int ret;
 
-    /* Only running domains can have a pending persistent change. */
-    return obj ? 0 : -1;
+    if (!obj)
+        return -1;
+    /* A running domain redefined since it started. */
+    vr_domain_obj_lock(obj);
+    ret = obj->new_def && vr_domain_obj_is_active(obj) ? 1 : 0;
+    vr_domain_obj_unlock(obj);
+    return ret;
+}
+
+/* utime + stime of @pid in ns, from /proc/PID/stat (0 if unreadable). */
+static unsigned long long
+cpu_time_of(pid_t pid)
+{
+    g_autofree char *file = g_strdup_printf("/proc/%d/stat", (int) pid);
+    g_autofree char *text = NULL;
+    unsigned long long utime = 0, stime = 0;
+    const char *p;
+    long hz = sysconf(_SC_CLK_TCK);
+
+    if (!g_file_get_contents(file, &text, NULL, NULL) ||
+        !(p = strrchr(text, ')')))
+        return 0;
+    /* After "pid (comm)": state is field 3, utime 14, stime 15. */
+    if (sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+               &utime, &stime) != 2 || hz <= 0)
+        return 0;
+    return (utime + stime) * (1000000000ULL / (unsigned long long) hz);
 }
 
 int
@@ -93,6 +124,7 @@ qemu_domain_get_info(QemuDriver *drv, const QemuDomainRef *dom,
                      QemuDomainInfo *info)
 {
     g_autoptr(VrDomainObj) obj = qemu_driver_get_obj(drv, dom);
+    pid_t pid;
 
     if (!obj)
         return -1;
@@ -102,7 +134,10 @@ qemu_domain_get_info(QemuDriver *drv, const QemuDomainRef *dom,
     info->max_mem_kib = obj->def->max_memory_kib;
     info->memory_kib = obj->def->cur_memory_kib;
     info->nr_virt_cpu = obj->def->vcpus;
+    pid = obj->priv ? ((QemuDomainPriv *) obj->priv)->pid : 0;
     vr_domain_obj_unlock(obj);
+    if (pid > 0)
+        info->cpu_time_ns = cpu_time_of(pid);
     return 0;
 }
 

@@ -16,7 +16,9 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "drivers/qemu/qemu_capabilities.h"
 #include "drivers/qemu/qemu_host.h"
+#include "util/vr_command.h"
 #include "util/vr_error.h"
 #include "util/vr_file.h"
 #include "util/vr_log.h"
@@ -32,6 +34,7 @@ struct _QemuHost {
     char *uuid_file;          /* NULL: use /etc/machine-id */
     char *emulator;
     char *caps;               /* cached capabilities, under @lock */
+    QemuCapsCache *caps_cache;  /* borrowed; NULL: machines from version */
     bool version_probed;      /* under @lock */
     unsigned long long version;
 };
@@ -346,19 +349,19 @@ qemu_host_parse_version(const char *text)
 unsigned long long
 qemu_host_get_qemu_version(QemuHost *host)
 {
-    /* Until src/util grows the spawn API, GLib spawns the one-shot
-     * "--version" query: no shell, a minimal environment, stdin closed. */
-    const char *argv[] = { host->emulator, "--version", NULL };
-    const char *envp[] = { "PATH=/usr/bin:/bin", "LC_ALL=C", NULL };
     unsigned long long ver;
 
     g_mutex_lock(&host->lock);
     if (!host->version_probed && access(host->emulator, X_OK) == 0) {
+        g_autoptr(VrCommand) cmd = vr_command_new(host->emulator);
         g_autofree char *out = NULL;
+        int status;
 
-        if (g_spawn_sync(NULL, (char **) argv, (char **) envp,
-                         G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out, NULL,
-                         NULL, NULL))
+        vr_command_add_arg(cmd, "--version");
+        /* Failing to run it means an unknown version (0), not an error. */
+        if (vr_command_run(cmd, &status, &out, NULL) < 0)
+            vr_error_reset();
+        else if (status == 0)
             host->version = qemu_host_parse_version(out);
         VR_DEBUG("QEMU %s version %llu", host->emulator, host->version);
     }
@@ -499,6 +502,44 @@ format_machines(GString *xml, unsigned long long version)
     }
 }
 
+void
+qemu_host_set_caps_cache(QemuHost *host, QemuCapsCache *cache)
+{
+    g_mutex_lock(&host->lock);
+    host->caps_cache = cache;
+    g_clear_pointer(&host->caps, g_free);
+    g_mutex_unlock(&host->lock);
+}
+
+/* The probed machine list (aliases point at their canonical machine).
+ * Returns false when there are no capabilities to use (not reported:
+ * the caller falls back to the version-derived list). */
+static bool
+format_probed_machines(QemuHost *host, GString *xml)
+{
+    g_autoptr(QemuCaps) caps = NULL;
+
+    if (!host->caps_cache)
+        return false;
+    if (!(caps = qemu_caps_cache_get(host->caps_cache, host->emulator))) {
+        VR_WARN("no QEMU capabilities for the guest list: %s",
+                vr_error_message());
+        vr_error_reset();
+        return false;
+    }
+    for (size_t i = 0; i < qemu_caps_n_machines(caps); i++) {
+        const QemuCapsMachine *m = qemu_caps_machine(caps, i);
+
+        g_string_append_printf(xml, "      <machine maxCpus='%u'>%s"
+                               "</machine>\n", m->max_cpus, m->name);
+        if (m->alias)
+            g_string_append_printf(xml, "      <machine canonical='%s' "
+                                   "maxCpus='%u'>%s</machine>\n", m->name,
+                                   m->max_cpus, m->alias);
+    }
+    return true;
+}
+
 static void
 format_guest(QemuHost *host, GString *xml)
 {
@@ -506,7 +547,8 @@ format_guest(QemuHost *host, GString *xml)
                            "    <arch name='x86_64'>\n"
                            "      <wordsize>64</wordsize>\n"
                            "      <emulator>%s</emulator>\n", host->emulator);
-    format_machines(xml, qemu_host_get_qemu_version(host));
+    if (!format_probed_machines(host, xml))
+        format_machines(xml, qemu_host_get_qemu_version(host));
     g_string_append(xml, "      <domain type='qemu'/>\n");
     if (qemu_host_kvm_usable())
         g_string_append(xml, "      <domain type='kvm'/>\n");

@@ -35,6 +35,14 @@ QemuHost *qemu_host_new(const VrPaths *paths, const char *emulator);
 void qemu_host_free(QemuHost *host);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(QemuHost, qemu_host_free)
 
+typedef struct _QemuCapsCache QemuCapsCache;
+
+/* Take the guest machine list of the capabilities document from @cache
+ * (borrowed; it must outlive @host), probing the emulator lazily on the
+ * first capabilities request - never here.  That request must come from
+ * a worker thread while the main loop runs (the probe talks QMP). */
+void qemu_host_set_caps_cache(QemuHost *host, QemuCapsCache *cache);
+
 /* libvirt's <capabilities> document, built on first call and cached.
  * Returns an owned copy, or NULL with an error reported. */
 char *qemu_host_get_capabilities(QemuHost *host);

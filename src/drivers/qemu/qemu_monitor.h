@@ -13,6 +13,7 @@
 
 #include <glib.h>
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "util/vr_json.h"
 
@@ -36,6 +37,16 @@ typedef struct {
  * error reported. */
 QemuMonitor *qemu_monitor_open(const char *path, pid_t pid, int timeout_ms,
                                const QemuMonitorCallbacks *cb, void *opaque);
+
+/* Like qemu_monitor_open; @opaque_free (may be NULL) is called on
+ * @opaque when the monitor is finally freed - after qemu_monitor_close and
+ * after any callback still running on the main loop has returned - so a
+ * refcounted owner can pass a reference.  On failure @opaque is untouched.
+ * (Extension.) */
+QemuMonitor *qemu_monitor_open_full(const char *path, pid_t pid,
+                                    int timeout_ms,
+                                    const QemuMonitorCallbacks *cb,
+                                    void *opaque, GDestroyNotify opaque_free);
 
 /* Execute @cmd with @args (owned, may be NULL); on success *reply (if not
  * NULL) receives the owned "return" value.  A QMP error is reported as

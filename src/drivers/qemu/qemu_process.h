@@ -1,0 +1,133 @@
+/* qemu_process.h: one QEMU process per running domain - start phases
+ * (qemu_process_start.c), the one idempotent stop (qemu_process_stop.c),
+ * supervision and QMP events (qemu_process.c), status XML and re-attach
+ * (qemu_status.c), per-domain jobs (qemu_job.c).  Internal to the driver.
+ *
+ * Locking (docs/internals/threads.md): every function here that changes a
+ * domain runs inside that domain's job; the object lock is taken only to
+ * copy fields and never across process, file or monitor I/O.
+ */
+#pragma once
+
+#include <sys/types.h>
+
+#include "drivers/qemu/qemu_driver_priv.h"
+#include "drivers/qemu/qemu_monitor.h"
+
+/* Reasons (FACTS.md section 7). */
+enum {
+    QEMU_RUNNING_BOOTED = 1,
+    QEMU_RUNNING_UNPAUSED = 5,
+    QEMU_PAUSED_USER = 1,
+    QEMU_SHUTOFF_SHUTDOWN = 1,
+    QEMU_SHUTOFF_DESTROYED = 2,
+    QEMU_SHUTOFF_CRASHED = 3,
+    QEMU_SHUTOFF_FAILED = 6,
+};
+/* Lifecycle event details. */
+enum {
+    QEMU_DETAIL_STOPPED_SHUTDOWN = 0,
+    QEMU_DETAIL_STOPPED_DESTROYED = 1,
+    QEMU_DETAIL_STOPPED_CRASHED = 2,
+    QEMU_DETAIL_STOPPED_FAILED = 5,
+    QEMU_DETAIL_SHUTDOWN_FINISHED = 0,
+    QEMU_DETAIL_SHUTDOWN_GUEST = 1,
+    QEMU_DETAIL_SHUTDOWN_HOST = 2,
+};
+
+/* A file handed to the QEMU user while the domain runs. */
+typedef struct {
+    char *path;
+    uid_t uid;
+    gid_t gid;
+} QemuChownSaved;
+
+/* Shared by the pidfd watch and the monitor callbacks of one run;
+ * refcounted because main-loop callbacks may still hold it after stop. */
+typedef struct {
+    gint refs;
+    QemuDriver *drv;
+    VrDomainObj *obj;        /* reference */
+    guint serial;            /* the run it belongs to */
+} QemuWatch;
+
+/* The running side of a domain (VrDomainObj.priv), under the object lock. */
+typedef struct {
+    guint serial;            /* unique per run: stale callbacks are ignored */
+    pid_t pid;               /* 0 before launch */
+    int pidfd;               /* -1 when none */
+    guint pidfd_watch;
+    QemuMonitor *mon;
+    QemuWatch *watch;
+    char *dir;               /* <run>/qemu/NAME.d */
+    char *monitor_path;
+    char *pidfile;
+    char *status_path;
+    char *log_path;
+    GPtrArray *chowned;      /* QemuChownSaved * */
+    GHashTable *ptys;        /* chardev alias ("serial0") -> pty path */
+    const void *owner;       /* autodestroy session, or NULL */
+    bool launched;           /* QEMU was spawned (or adopted) */
+    bool guest_shutdown;     /* SHUTDOWN event seen */
+    bool killed;             /* we sent the signal (destroy) */
+    bool fake_reboot;        /* reboot: reset on SHUTDOWN, not stop */
+    bool exit_queued;        /* exit handling queued once */
+} QemuDomainPriv;
+
+/* ---- qemu_job.c ---- */
+/* Begin job @name on @obj, waiting up to @timeout_ms for the current one.
+ * Returns 0, or -1 with VR_ERR_OPERATION_TIMEOUT "domain 'x' is busy with
+ * 'start' (waited 30 s)". */
+int qemu_job_begin(VrDomainObj *obj, const char *name, int timeout_ms);
+void qemu_job_end(VrDomainObj *obj);
+#define QEMU_JOB_WAIT_MS 30000
+
+/* ---- qemu_process_start.c ---- */
+/* Start @obj (inside a "start" job).  On failure everything done so far
+ * is undone.  Returns 0 or -1 (reported). */
+int qemu_process_start(QemuDriver *drv, VrDomainObj *obj, unsigned int flags,
+                       const void *owner);
+/* A new priv for a run of @obj: run paths, a new serial and watch. */
+QemuDomainPriv *qemu_process_priv_new(QemuDriver *drv, VrDomainObj *obj);
+/* The QEMU user's view: can @uid/@gid reach and read @path?  Not
+ * reported. */
+bool qemu_process_path_readable_by(const char *path, uid_t uid, gid_t gid);
+
+/* ---- qemu_process_stop.c ---- */
+/* Undo whatever prefix of the start phases happened (inside a job):
+ * kill QEMU (SIGTERM, 3 s, SIGKILL), close the monitor, remove run files,
+ * hand images back, release the id, set SHUTOFF/@reason and emit
+ * STOPPED/@detail (when it was running), drop transient domains.
+ * Idempotent; never fails. */
+void qemu_process_stop(QemuDriver *drv, VrDomainObj *obj, int reason,
+                       int detail);
+/* Send @sig to QEMU and wait up to @wait_ms for it to exit (via the
+ * pidfd).  Returns true when it is gone. */
+bool qemu_process_kill(VrDomainObj *obj, int sig, int wait_ms);
+void qemu_domain_priv_free(void *priv);
+
+/* ---- qemu_process.c ---- */
+/* Set up supervision for the (locked-free) running @obj whose priv has
+ * pid/pidfd: pidfd watch on the main loop.  Monitor callbacks: */
+void qemu_process_watch(QemuDriver *drv, VrDomainObj *obj);
+extern const QemuMonitorCallbacks qemu_process_monitor_cb;
+QemuWatch *qemu_watch_new(QemuDriver *drv, VrDomainObj *obj, guint serial);
+void qemu_watch_unref(QemuWatch *w);
+/* The event worker's entry point (GThreadPool func). */
+void qemu_process_event_worker(gpointer data, gpointer user_data);
+/* Set state/reason under the lock; returns true if it changed. */
+bool qemu_process_set_state(VrDomainObj *obj, int state, int reason);
+/* A new run serial. */
+guint qemu_process_next_serial(void);
+
+/* ---- qemu_status.c ---- */
+/* Write <run>/qemu/NAME.xml atomically for the running @obj (takes the
+ * lock to format).  Returns 0 or -1 (reported). */
+int qemu_status_save(QemuDriver *drv, VrDomainObj *obj);
+/* Re-attach, part 1 (quick, synchronous: files only): adopt every
+ * domain listed in <run>/qemu, active with a "reattach" job held, so no
+ * client can start it twice.  Returns the objects (owned array). */
+GPtrArray *qemu_status_reattach_prepare(QemuDriver *drv);
+/* Part 2 (background thread): pidfd, monitor, query-status; the dead
+ * are marked crashed.  Ends the jobs. */
+void qemu_status_reattach_finish(QemuDriver *drv, GPtrArray *objs);
