@@ -62,6 +62,8 @@ qemu_driver_lifecycle_init(QemuDriver *drv, const VrPaths *paths)
     drv->run_dir = g_build_filename(paths->run_dir, "qemu", NULL);
     drv->log_dir = g_build_filename(paths->log_dir, "qemu", NULL);
     drv->caps = qemu_caps_cache_new(cache);
+    /* capabilities XML lists the probed machines (probed lazily) */
+    qemu_host_set_caps_cache(drv->host, drv->caps);
     drv->next_id = 1;
     g_mutex_init(&drv->event_lock);
     drv->event_pool = g_thread_pool_new(qemu_process_event_worker, drv, 1,
