@@ -6,6 +6,8 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 "$top/scripts/install-deps.sh"
 "$top/scripts/build.sh"
+"$top/tests/guest/build.sh"      # the small TCG guest (cached)
+GUEST=${VIREO_GUEST_DIR:-/var/cache/vireo-test-guest}
 B="$top/_build"
 ROOT=$(mktemp -d /tmp/vireo-demo.XXXXXX)
 cleanup() {
@@ -49,4 +51,39 @@ vsh list --all --autostart
 say "stock virsh works too: virsh -c '$URI' list --all"
 virsh -c "$URI" list --all
 vsh undefine demo1
+
+# Boot a real guest (TCG) and read its serial console.
+cat >"$ROOT/guest1.xml" <<XML
+<domain type='qemu'>
+  <name>guest1</name>
+  <memory unit='MiB'>128</memory>
+  <vcpu>1</vcpu>
+  <os>
+    <type arch='x86_64' machine='pc'>hvm</type>
+    <kernel>$GUEST/vmlinuz</kernel>
+    <initrd>$GUEST/initrd.img</initrd>
+    <cmdline>console=ttyS0 quiet panic=-1</cmdline>
+  </os>
+  <features><acpi/></features>
+  <devices>
+    <interface type='user'><model type='virtio'/></interface>
+    <serial type='pty'/>
+    <console type='pty'/>
+  </devices>
+</domain>
+XML
+vsh define "$ROOT/guest1.xml"
+vsh start guest1
+vsh list
+say "vsh console guest1   (typing 'uname -a' into the guest's shell)"
+{ sleep 12; printf 'uname -a\r'; sleep 3; printf '\035'; } |
+    "$B/tools/virsh-like/vsh" -c "$URI" console guest1 | tr -d '\r' | sed 's/\x1b\[6n//g' | tail -n 25
+vsh dominfo guest1
+vsh shutdown guest1
+for _ in $(seq 60); do
+    [ "$("$B/tools/virsh-like/vsh" -c "$URI" domstate guest1 | head -1)" = "shut off" ] && break
+    sleep 0.5
+done
+vsh domstate --reason guest1
+vsh undefine guest1
 echo "demo finished; stopping vireod and removing $ROOT"

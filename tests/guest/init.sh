@@ -1,8 +1,8 @@
 #!/bin/sh
 # /init of the Vireo test guest (copied into the initramfs by build.sh).
 #
-# Runs as PID 1 under busybox.  What the tests can rely on, all on the
-# serial console /dev/ttyS0:
+# Runs as PID 1 (busybox sh), then execs busybox init.  What tests can rely
+# on, all on the serial console /dev/ttyS0:
 #   VIREO-GUEST-READY              once booted (modules loaded, power button
 #                                  handler running, shell about to start)
 #   VIREO-GUEST-IP <iface> <addr>  when udhcpc obtains (or renews) a lease
