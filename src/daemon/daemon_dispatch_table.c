@@ -2,7 +2,11 @@
  *
  * Flags: READONLY_OK on every call that changes nothing; BEFORE_OPEN on the
  * handshake calls; HIGH_PRIO where libvirt marks the call high-priority
- * (FACTS.md appendix A).
+ * (FACTS.md appendix A); INLINE on calls that only read memory and never
+ * block (rpc_server.h, docs/internals/threads.md).  Not inline, for now:
+ * CONNECT_GET_VERSION (runs `qemu --version` on first use),
+ * CONNECT_GET_MAX_VCPUS (opens /dev/kvm), NODE_GET_INFO / FREE_MEMORY
+ * (procfs and sysfs files), anything reading definitions' files.
  */
 #include <config.h>
 
@@ -11,6 +15,7 @@
 #define RO VR_RPC_PROC_READONLY_OK
 #define HP VR_RPC_PROC_HIGH_PRIO
 #define PRE VR_RPC_PROC_BEFORE_OPEN
+#define IN VR_RPC_PROC_INLINE
 
 /* PROC(number suffix, handler, args type, ret type, flags) */
 #define PROC(num, handler, atype, rtype, fl) \
@@ -27,61 +32,61 @@
 
 const VrRpcProcedure daemon_remote_procs[] = {
     /* handshake and connection */
-    PROC_NOARGS(AUTH_LIST, auth_list, vr_auth_list_ret, RO | HP | PRE),
+    PROC_NOARGS(AUTH_LIST, auth_list, vr_auth_list_ret, RO | HP | PRE | IN),
     PROC(CONNECT_SUPPORTS_FEATURE, connect_supports_feature,
          vr_connect_supports_feature_args, vr_connect_supports_feature_ret,
-         RO | HP | PRE),
+         RO | HP | PRE | IN),
     PROC_NORET(CONNECT_OPEN, connect_open, vr_connect_open_args,
                RO | HP | PRE),
     PROC_VOID(CONNECT_CLOSE, connect_close, RO | HP | PRE),
     PROC_VOID(CONNECT_REGISTER_CLOSE_CALLBACK, connect_close_callback,
-              RO | HP),
+              RO | HP | IN),
     PROC_VOID(CONNECT_UNREGISTER_CLOSE_CALLBACK, connect_close_callback,
-              RO | HP),
+              RO | HP | IN),
     PROC_NOARGS(CONNECT_GET_URI, connect_get_uri, vr_connect_get_uri_ret,
-                RO | HP),
+                RO | HP | IN),
     PROC_NOARGS(CONNECT_GET_TYPE, connect_get_type, vr_connect_get_type_ret,
-                RO | HP),
+                RO | HP | IN),
     PROC_NOARGS(CONNECT_GET_VERSION, connect_get_version,
                 vr_connect_get_version_ret, RO | HP),
     PROC_NOARGS(CONNECT_GET_LIB_VERSION, connect_get_lib_version,
-                vr_connect_get_lib_version_ret, RO | HP),
+                vr_connect_get_lib_version_ret, RO | HP | IN),
     PROC_NOARGS(CONNECT_GET_HOSTNAME, connect_get_hostname,
-                vr_connect_get_hostname_ret, RO | HP),
+                vr_connect_get_hostname_ret, RO | HP | IN),
     PROC_NOARGS(CONNECT_GET_CAPABILITIES, connect_get_capabilities,
                 vr_connect_get_capabilities_ret, RO),
     PROC(CONNECT_GET_MAX_VCPUS, connect_get_max_vcpus,
          vr_connect_get_max_vcpus_args, vr_connect_get_max_vcpus_ret,
          RO | HP),
     PROC_NOARGS(CONNECT_IS_SECURE, connect_is_secure,
-                vr_connect_is_secure_ret, RO | HP),
+                vr_connect_is_secure_ret, RO | HP | IN),
     PROC_NOARGS(NODE_GET_INFO, node_get_info, vr_node_get_info_ret, RO | HP),
     PROC_NOARGS(NODE_GET_FREE_MEMORY, node_get_free_memory,
                 vr_node_get_free_memory_ret, RO | HP),
     PROC_NOARGS(NODE_GET_SECURITY_MODEL, node_get_security_model,
-                vr_node_get_security_model_ret, RO | HP),
+                vr_node_get_security_model_ret, RO | HP | IN),
 
     /* domain lookup and listing */
     PROC(DOMAIN_LOOKUP_BY_NAME, domain_lookup_by_name,
          vr_domain_lookup_by_name_args, vr_domain_lookup_by_name_ret,
-         RO | HP),
+         RO | HP | IN),
     PROC(DOMAIN_LOOKUP_BY_ID, domain_lookup_by_id,
-         vr_domain_lookup_by_id_args, vr_domain_lookup_by_id_ret, RO | HP),
+         vr_domain_lookup_by_id_args, vr_domain_lookup_by_id_ret, RO | HP | IN),
     PROC(DOMAIN_LOOKUP_BY_UUID, domain_lookup_by_uuid,
          vr_domain_lookup_by_uuid_args, vr_domain_lookup_by_uuid_ret,
-         RO | HP),
+         RO | HP | IN),
     PROC(CONNECT_LIST_ALL_DOMAINS, connect_list_all_domains,
          vr_connect_list_all_domains_args, vr_connect_list_all_domains_ret,
-         RO | HP),
+         RO | HP | IN),
     PROC_NOARGS(CONNECT_NUM_OF_DOMAINS, connect_num_of_domains,
-                vr_connect_num_of_domains_ret, RO | HP),
+                vr_connect_num_of_domains_ret, RO | HP | IN),
     PROC(CONNECT_LIST_DOMAINS, connect_list_domains,
-         vr_connect_list_domains_args, vr_connect_list_domains_ret, RO | HP),
+         vr_connect_list_domains_args, vr_connect_list_domains_ret, RO | HP | IN),
     PROC_NOARGS(CONNECT_NUM_OF_DEFINED_DOMAINS, connect_num_of_defined_domains,
-                vr_connect_num_of_defined_domains_ret, RO | HP),
+                vr_connect_num_of_defined_domains_ret, RO | HP | IN),
     PROC(CONNECT_LIST_DEFINED_DOMAINS, connect_list_defined_domains,
          vr_connect_list_defined_domains_args,
-         vr_connect_list_defined_domains_ret, RO | HP),
+         vr_connect_list_defined_domains_ret, RO | HP | IN),
 
     /* definitions */
     PROC(DOMAIN_DEFINE_XML, domain_define_xml, vr_domain_define_xml_args,
@@ -94,37 +99,37 @@ const VrRpcProcedure daemon_remote_procs[] = {
     PROC(DOMAIN_GET_XML_DESC, domain_get_xml_desc,
          vr_domain_get_xml_desc_args, vr_domain_get_xml_desc_ret, RO),
     PROC(DOMAIN_GET_AUTOSTART, domain_get_autostart,
-         vr_domain_get_autostart_args, vr_domain_get_autostart_ret, RO | HP),
+         vr_domain_get_autostart_args, vr_domain_get_autostart_ret, RO | HP | IN),
     PROC_NORET(DOMAIN_SET_AUTOSTART, domain_set_autostart,
                vr_domain_set_autostart_args, HP),
 
     /* per-domain queries */
     PROC(DOMAIN_GET_INFO, domain_get_info, vr_domain_args,
-         vr_domain_get_info_ret, RO),
+         vr_domain_get_info_ret, RO | IN),
     PROC(DOMAIN_GET_MAX_MEMORY, domain_get_max_memory, vr_domain_args,
-         vr_domain_get_max_memory_ret, RO | HP),
+         vr_domain_get_max_memory_ret, RO | HP | IN),
     PROC(DOMAIN_GET_MAX_VCPUS, domain_get_max_vcpus, vr_domain_args,
-         vr_int_ret, RO | HP),
+         vr_int_ret, RO | HP | IN),
     PROC(DOMAIN_GET_OS_TYPE, domain_get_os_type, vr_domain_args,
-         vr_domain_get_os_type_ret, RO | HP),
+         vr_domain_get_os_type_ret, RO | HP | IN),
     PROC(DOMAIN_GET_SECURITY_LABEL, domain_get_security_label,
-         vr_domain_args, vr_domain_get_security_label_ret, RO | HP),
+         vr_domain_args, vr_domain_get_security_label_ret, RO | HP | IN),
     PROC(DOMAIN_IS_ACTIVE, domain_is_active, vr_domain_args, vr_int_ret,
-         RO | HP),
+         RO | HP | IN),
     PROC(DOMAIN_IS_PERSISTENT, domain_is_persistent, vr_domain_args,
-         vr_int_ret, RO | HP),
+         vr_int_ret, RO | HP | IN),
     PROC(DOMAIN_IS_UPDATED, domain_is_updated, vr_domain_args, vr_int_ret,
-         RO | HP),
+         RO | HP | IN),
     PROC(DOMAIN_HAS_MANAGED_SAVE_IMAGE, domain_has_managed_save_image,
-         vr_domain_flags_args, vr_int_ret, RO),
+         vr_domain_flags_args, vr_int_ret, RO | IN),
     PROC(DOMAIN_SNAPSHOT_NUM, domain_snapshot_num, vr_domain_flags_args,
-         vr_int_ret, RO | HP),
+         vr_int_ret, RO | HP | IN),
     PROC(DOMAIN_GET_STATE, domain_get_state, vr_domain_flags_args,
-         vr_domain_get_state_ret, RO | HP),
+         vr_domain_get_state_ret, RO | HP | IN),
     PROC(DOMAIN_GET_METADATA, domain_get_metadata,
          vr_domain_get_metadata_args, vr_domain_get_metadata_ret, RO),
     PROC(DOMAIN_GET_MESSAGES, domain_get_messages, vr_domain_flags_args,
-         vr_domain_get_messages_ret, RO),
+         vr_domain_get_messages_ret, RO | IN),
 
     /* running domains */
     PROC_NORET(DOMAIN_CREATE, domain_create, vr_domain_args, 0),
@@ -153,16 +158,16 @@ const VrRpcProcedure daemon_remote_procs[] = {
     PROC(CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY,
          connect_domain_event_callback_register_any,
          vr_connect_domain_event_callback_register_any_args,
-         vr_connect_domain_event_callback_register_any_ret, RO | HP),
+         vr_connect_domain_event_callback_register_any_ret, RO | HP | IN),
     PROC_NORET(CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY,
                connect_domain_event_callback_deregister_any,
-               vr_connect_domain_event_callback_deregister_any_args, RO | HP),
+               vr_connect_domain_event_callback_deregister_any_args, RO | HP | IN),
     PROC_NORET(CONNECT_DOMAIN_EVENT_REGISTER_ANY,
                connect_domain_event_register_any,
-               vr_connect_domain_event_register_any_args, RO | HP),
+               vr_connect_domain_event_register_any_args, RO | HP | IN),
     PROC_NORET(CONNECT_DOMAIN_EVENT_DEREGISTER_ANY,
                connect_domain_event_deregister_any,
-               vr_connect_domain_event_deregister_any_args, RO | HP),
+               vr_connect_domain_event_deregister_any_args, RO | HP | IN),
 };
 
 const size_t daemon_remote_nprocs = G_N_ELEMENTS(daemon_remote_procs);

@@ -176,6 +176,26 @@ vr_rpc_server_attach_stream(VrRpcSession *sess, VrRpcStream *st,
 
 /* ---- dispatch (main thread) ---- */
 
+/* Run @job (taken) on the main thread and queue its reply at once, as a
+ * worker would have handed it back: same reply, same bookkeeping. */
+static void
+run_inline(VrRpcJob *job)
+{
+    VrRpcDone done = { VR_RPC_DONE_REPLY, NULL, NULL, NULL };
+    VrRpcMessage *reply = job_execute(job);
+
+    if (reply->len == 0)
+        g_clear_pointer(&reply, vr_rpc_message_free);
+    else
+        reply->close_after = job->close_after;
+    vr_rpc_session_ref(job->sess);
+    done.sess = job->sess;
+    done.msg = reply;
+    done.stream = g_steal_pointer(&job->stream);
+    job_free(job);
+    vr_rpc_session_apply_done(g_memdup2(&done, sizeof(done)));
+}
+
 static const VrRpcProgram *
 find_program(VrRpcServer *srv, unsigned int prog, unsigned int vers)
 {
@@ -257,9 +277,13 @@ vr_rpc_server_dispatch_call(VrRpcServer *srv, VrRpcSession *sess,
     job->sess = sess;
     job->proc = proc;
     job->call = msg;
+    sess->outstanding++;
+    if (proc->flags & VR_RPC_PROC_INLINE) {
+        run_inline(job);
+        return;
+    }
     if ((proc->flags & VR_RPC_PROC_HIGH_PRIO) && srv->prio_workers)
         pool = srv->prio_workers;
-    sess->outstanding++;
     g_thread_pool_push(pool, job, NULL);
     vr_rpc_session_update_io(sess);
 }

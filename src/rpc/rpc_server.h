@@ -4,7 +4,9 @@
  * socket I/O: accepting, reading frames (length checked before allocation),
  * writing queued replies, keepalive.  Calls are decoded with the
  * procedure's XDR filter and run on a worker pool, so a slow call never
- * blocks other clients; replies may complete in any order.
+ * blocks other clients; replies may complete in any order.  Procedures
+ * flagged VR_RPC_PROC_INLINE run on the main thread instead, as soon as
+ * their frame is read, which saves two thread hand-offs per call.
  *
  * CONTRACT (consumed by src/daemon; keep stable).
  */
@@ -27,9 +29,18 @@ typedef enum {
     VR_RPC_PROC_BEFORE_OPEN = 1 << 1,
     /* Run on the priority workers (libvirt's high-priority calls). */
     VR_RPC_PROC_HIGH_PRIO = 1 << 2,
+    /* Run on the main (I/O) thread, not a worker.  Only for cheap calls
+     * that never block: no disk, process, socket or QEMU monitor I/O, no
+     * lock that anyone holds across such I/O or for long, no waiting (a
+     * tiny procfs read such as /proc/PID/stat is acceptable).  A blocked
+     * inline handler stalls every client.  Such handlers must not open
+     * streams.  The usual checks (read-only, before-open) and the
+     * max_client_requests count apply as to pooled calls. */
+    VR_RPC_PROC_INLINE = 1 << 3,
 } VrRpcProcFlags;
 
-/* A procedure handler runs on a worker thread.  @args is decoded (NULL for
+/* A procedure handler runs on a worker thread (the main thread when
+ * VR_RPC_PROC_INLINE).  @args is decoded (NULL for
  * void args); fill @ret (zeroed, NULL for void returns).  Return 0, or -1
  * with the thread-local error (vr_error_report) set: the server sends it
  * as the error reply.  The server frees @args and @ret with xdr_free. */

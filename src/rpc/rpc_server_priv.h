@@ -4,7 +4,9 @@
  * Threading rules:
  *  - The thread running the default GMainContext ("main") owns every
  *    socket, every session's I/O state and the session table.
- *  - Workers run handlers.  They never touch a socket: a finished call
+ *  - Workers run handlers, except VR_RPC_PROC_INLINE ones, which main
+ *    runs itself (run_inline) and which must not block.  Workers never
+ *    touch a socket: a finished call
  *    (and anything else a worker or foreign thread wants done to a
  *    session: events, keepalive start) is pushed on srv->done and the
  *    done source is woken; main applies it.

@@ -168,7 +168,30 @@ vr_rpc_session_close(VrRpcSession *sess, const char *why)
     vr_rpc_session_unref(sess);
 }
 
-/* Append @msg (taken) to the outgoing queue.  Main thread. */
+/* Send @msg (not yet queued) right away if the socket takes it without
+ * blocking.  Returns true when all of it went out; otherwise what was
+ * sent is recorded in msg->offset and the caller queues the rest.  Errors
+ * are left for the next POLLOUT dispatch, which closes the session: this
+ * never closes it, so callers need not hold a reference. */
+static bool
+session_send_now(VrRpcSession *sess, VrRpcMessage *msg)
+{
+    while (msg->offset < msg->len) {
+        ssize_t n = send(sess->fd, msg->buf + msg->offset,
+                         msg->len - msg->offset, MSG_NOSIGNAL | MSG_DONTWAIT);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
+        msg->offset += n;
+    }
+    return true;
+}
+
+/* Append @msg (taken) to the outgoing queue; when the queue was empty,
+ * write it at once instead of waiting for the next POLLOUT.  Main
+ * thread. */
 void
 vr_rpc_session_queue(VrRpcSession *sess, VrRpcMessage *msg)
 {
@@ -177,6 +200,11 @@ vr_rpc_session_queue(VrRpcSession *sess, VrRpcMessage *msg)
         return;
     }
     msg->offset = 0;
+    if (g_queue_is_empty(&sess->outq) && !msg->close_after &&
+        !sess->close_when_flushed && session_send_now(sess, msg)) {
+        vr_rpc_message_free(msg);
+        return;
+    }
     g_queue_push_tail(&sess->outq, msg);
     vr_rpc_session_update_io(sess);
 }

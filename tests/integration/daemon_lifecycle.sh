@@ -85,7 +85,7 @@ S="$T/session"; mkdir -p "$S/run"
 )
 SPID=$(cat "$S/pid"); _vireo_pids="$_vireo_pids $SPID"
 grep -q sess1 "$S/out"; check $? "session daemon serves qemu:///session"
-check "$([ -f "$S/config/vireo/qemu/sess1.xml" ]; echo $?)" "session definitions under \$XDG_CONFIG_HOME/vireo/qemu"
+vireo_eventually test -f "$S/config/vireo/qemu/sess1.xml"; check $? "session definitions under \$XDG_CONFIG_HOME/vireo/qemu"
 check "$([ "$(stat -c %a "$S/run/vireo")" = 700 ]; echo $?)" "session runtime directory is private"
 kill -TERM "$SPID"
 done_testing

@@ -2,7 +2,9 @@
 """qemu_lifecycle.py: real QEMU (TCG) guests driven through python-libvirt
 against a real vireod: boot to the marker on the serial pty, suspend and
 resume, ACPI shutdown, destroy, reboot, kill -9 of QEMU (crashed), kill -9
-of vireod with 3 running guests (re-attached with the same ids and pids),
+of vireod with 3 running guests (re-attached with the same ids and pids,
+one destroyed while the re-attach runs), SIGTERM of vireod (prompt, QEMU
+keeps running),
 10 guests started concurrently from 5 clients, and bad inputs that must
 leave no QEMU, monitor socket or status file behind.  Emits TAP."""
 import atexit
@@ -64,7 +66,7 @@ def open_pty(dom):
     return os.open(path, os.O_RDWR | os.O_NOCTTY | os.O_NONBLOCK) if path else -1
 
 
-def wait_marker(fd, timeout=60):
+def wait_marker(fd, timeout=90):
     buf = b""
     end = time.monotonic() + timeout
     while time.monotonic() < end:
@@ -116,9 +118,28 @@ def kill_our_qemus(root):
             pass
 
 
+def start_daemon():
+    """Start vireod and wait until its socket accepts: the socket file
+    appears at bind(), a moment before listen() (ECONNREFUSED between)."""
+    import socket
+    daemon.start()
+    end = time.monotonic() + 10
+    while True:
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            s.connect(daemon.sock)
+            return
+        except OSError:
+            if time.monotonic() > end or not daemon.alive():
+                raise
+            time.sleep(0.02)
+        finally:
+            s.close()
+
+
 daemon = vireotest.Daemon("qemu-lifecycle")
 atexit.register(kill_our_qemus, daemon.root)
-daemon.start()
+start_daemon()
 conn = libvirt.open(daemon.uri)
 events = []
 ev_lock = threading.Lock()
@@ -190,7 +211,7 @@ info = dom.info()
 tap.ok(info[4] > 0 and info[2] == 128 * 1024, "dominfo: cpu time and memory", info)
 
 dom.shutdown()
-tap.ok(wait_state(dom, 5, 30), "ACPI shutdown: shut off within 30 s", dom.state())
+tap.ok(wait_state(dom, 5, 90), "ACPI shutdown: shut off", dom.state())
 tap.ok(dom.state() == [5, 1], "state shutoff (shutdown)", dom.state())
 if have_events:
     tap.ok(saw("g1", "lifecycle", 5, 0), "STOPPED/SHUTDOWN event")
@@ -207,7 +228,7 @@ dom.create()
 fd = open_pty(dom)
 wait_marker(fd)
 dom.reboot(0)
-ok = (have_events and saw("g1", "reboot", timeout=30)) or wait_marker(fd, 60)
+ok = (have_events and saw("g1", "reboot", timeout=60)) or wait_marker(fd, 90)
 tap.ok(ok, "reboot: REBOOT event or the marker again")
 tap.ok(dom.isActive() == 1, "still running after reboot", dom.state())
 os.close(fd)
@@ -223,6 +244,23 @@ tap.ok(not leftovers(daemon.root, "g1"), "nothing left after the crash",
        leftovers(daemon.root, "g1"))
 
 # ---- kill -9 vireod with 3 running guests ----
+def restart_daemon():
+    global conn
+    for sock in (daemon.sock, daemon.sock_ro):    # stale after kill -9
+        if os.path.exists(sock):
+            os.unlink(sock)
+    start_daemon()
+    conn = libvirt.open(daemon.uri)
+
+
+def pid_alive(pid):
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except (OSError, IndexError):
+        return False
+
+
 before = {}
 for i in range(3):
     d = conn.defineXML(guest_xml("k%d" % i))
@@ -230,20 +268,50 @@ for i in range(3):
     before[d.name()] = (d.ID(), qemu_pid(daemon.root, d.name()))
 daemon.proc.send_signal(signal.SIGKILL)
 daemon.proc.wait()
-for sock in (daemon.sock, daemon.sock_ro):    # stale after kill -9
-    if os.path.exists(sock):
-        os.unlink(sock)
-daemon.start()
-conn = libvirt.open(daemon.uri)
+restart_daemon()
 after = {}
 for n in before:
     d = conn.lookupByName(n)
-    wait_state(d, 1, 10)
     after[n] = (d.ID(), qemu_pid(daemon.root, n)) if d.state()[0] == 1 else None
 tap.ok(after == before, "after kill -9 of vireod: same ids and pids", (before, after))
-for n in before:
+# At once, while the new vireod may still be re-attaching to k0 (the destroy
+# used to make the re-attach give up and report k0 as crashed).
+d = conn.lookupByName("k0")
+d.destroy()
+tap.ok(d.state() == [5, 2] and not pid_alive(before["k0"][1]),
+       "destroy racing the re-attach: destroyed, not crashed",
+       "%s\n%s" % (d.state(), daemon.log_tail()))
+ok = True
+for n in ("k1", "k2"):
+    d = conn.lookupByName(n)
+    d.suspend()       # waits for the re-attach job: QMP must work
+    st = d.state()
+    d.resume()
+    ok = ok and st == [3, 1] and d.state() == [1, 5] and \
+        pid_alive(before[n][1])
+tap.ok(ok, "re-attached guests are controllable (suspend, resume)",
+       daemon.log_tail())
+
+# ---- SIGTERM of vireod: prompt, QEMU keeps running ----
+t0 = time.monotonic()
+daemon.proc.send_signal(signal.SIGTERM)
+try:
+    daemon.proc.wait(30)
+except subprocess.TimeoutExpired:
+    pass
+took = time.monotonic() - t0
+tap.ok(took < 2.0, "SIGTERM: vireod exits in %.2f s (< 2 s)" % took,
+       daemon.log_tail())
+tap.ok(all(pid_alive(before[n][1]) for n in ("k1", "k2")),
+       "SIGTERM: the QEMUs keep running")
+restart_daemon()
+after = {n: (conn.lookupByName(n).ID(), qemu_pid(daemon.root, n))
+         for n in ("k1", "k2")}
+tap.ok(after == {n: before[n] for n in ("k1", "k2")},
+       "after a restart: same ids and pids", (before, after))
+for n in ("k1", "k2"):
     conn.lookupByName(n).destroy()
-states = [conn.lookupByName(n).state() for n in before]
+states = [conn.lookupByName(n).state() for n in ("k1", "k2")]
 tap.ok(all(s == [5, 2] for s in states), "re-attached guests can be destroyed",
        "%s\n%s" % (states, daemon.log_tail()))
 tap.ok(all(not leftovers(daemon.root, n) for n in before), "nothing left",

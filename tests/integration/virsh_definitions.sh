@@ -17,7 +17,7 @@ check "$(grep -c . "$T/out")" "empty list has no rows"
 vireo_domain_xml web1 6a2fe568-ffe7-4f9b-9075-ffd1ea375bda 128 >"$T/web1.xml"
 vv define "$T/web1.xml" >"$T/out" 2>&1; check $? "virsh define"
 has "Domain 'web1' defined" "$T/out"; check $? "define prints the domain name"
-check "$([ -f "$T/etc/vireo/qemu/web1.xml" ]; echo $?)" "definition persisted to <config>/qemu/web1.xml"
+vireo_eventually test -f "$T/etc/vireo/qemu/web1.xml"; check $? "definition written to <config>/qemu/web1.xml"
 
 v list --all >"$T/out" 2>&1
 grep -Eq '^ *- +web1 +shut off' "$T/out"; check $? "list --all shows web1 shut off"
@@ -110,7 +110,7 @@ xmllint --noout "$T/caps.xml" 2>/dev/null; check $? "capabilities are well-forme
 [ "$(v uri)" = "$URI" ]; check $? "virsh uri prints the URI it connected with"
 
 v undefine web1 >"$T/out" 2>&1; check $? "virsh undefine"
-check "$([ ! -e "$T/etc/vireo/qemu/web1.xml" ]; echo $?)" "undefine removed the file"
+vireo_eventually test ! -e "$T/etc/vireo/qemu/web1.xml"; check $? "undefine removed the file"
 v list --all --name >"$T/out"; check "$(grep -c web1 "$T/out")" "web1 gone from the list"
 
 kill -0 "$DPID"; check $? "daemon still running"

@@ -97,3 +97,14 @@ vireo_domain_xml() {
 </domain>
 XML
 }
+
+# vireo_eventually CMD...: true once CMD succeeds within 5 s.  Definition
+# files are written by the journal's checkpoint shortly after the (already
+# durable) reply, so tests that look at the files themselves wait for them.
+vireo_eventually() {
+    for _ in $(seq 100); do
+        "$@" && return 0
+        sleep 0.05
+    done
+    return 1
+}

@@ -128,6 +128,8 @@ test_define_lookup(void **state)
     assert_string_equal(ref.name, "web1");
     assert_string_equal(vr_uuid_format(ref.uuid, uuid), UUID_A);
     assert_int_equal(ref.id, -1);
+    /* Durable in the journal; the file follows at the checkpoint. */
+    assert_int_equal(qemu_driver_flush_definitions(f->drv), 0);
     assert_int_equal(stat(path, &sb), 0);
     assert_int_equal(sb.st_mode & 0777, 0600);
 
@@ -210,10 +212,13 @@ test_undefine(void **state)
     QemuDomainRef ref = { 0 }, other = { 0 };
 
     define_ok(f, "web1", UUID_A, &ref);
+    assert_int_equal(qemu_driver_flush_definitions(f->drv), 0);
+    assert_true(g_file_test(path, G_FILE_TEST_EXISTS));
     assert_int_equal(qemu_domain_set_autostart(f->drv, &ref, true), 0);
     assert_int_equal(qemu_domain_undefine(f->drv, &ref, 0x80), -1);
     assert_int_equal(vr_error_code(), VR_ERR_INVALID_ARG);
     assert_int_equal(qemu_domain_undefine(f->drv, &ref, 0x7f), 0);
+    assert_int_equal(qemu_driver_flush_definitions(f->drv), 0);
     assert_false(g_file_test(path, G_FILE_TEST_EXISTS));
     assert_false(g_file_test(link, G_FILE_TEST_IS_SYMLINK));
     assert_int_equal(qemu_domain_lookup_by_name(f->drv, "web1", &other), -1);

@@ -3,7 +3,9 @@
  * (id, pty, status file), suspend/resume with events, destroy, kill -9
  * detected as crashed, re-attach by a second driver, refused starts
  * (already running, missing kernel, missing emulator, missing disk) that
- * leave nothing behind, jobs serialising operations on one domain.
+ * leave nothing behind, jobs serialising operations on one domain, a
+ * destroy racing the re-attach (destroyed, not crashed), and a driver
+ * shutdown that does not wait for event work stuck behind a job.
  */
 #include <config.h>
 
@@ -21,6 +23,7 @@
 #include <unistd.h>
 
 #include "drivers/qemu/qemu_driver_lifecycle.h"
+#include "drivers/qemu/qemu_process.h"
 #include "util/vr_error.h"
 #include "util/vr_paths.h"
 
@@ -369,6 +372,135 @@ test_jobs_serialise(void **state)
     qemu_domain_ref_clear(&ref);
 }
 
+/* Is @sig pending for the whole process @pid (/proc/PID/status ShdPnd)? */
+static bool
+signal_pending(pid_t pid, int sig)
+{
+    g_autofree char *path = g_strdup_printf("/proc/%d/status", (int) pid);
+    g_autofree char *text = NULL;
+    const char *line;
+
+    if (!g_file_get_contents(path, &text, NULL, NULL) ||
+        !(line = strstr(text, "ShdPnd:")))
+        return false;
+    return (g_ascii_strtoull(line + 7, NULL, 16) >> (sig - 1)) & 1;
+}
+
+/* Wait up to 5 s for @pid to be stopped (state T in /proc/PID/stat). */
+static bool
+wait_stopped(pid_t pid)
+{
+    g_autofree char *path = g_strdup_printf("/proc/%d/stat", (int) pid);
+
+    for (int i = 0; i < 500; i++) {
+        g_autofree char *text = NULL;
+        const char *p;
+
+        if (g_file_get_contents(path, &text, NULL, NULL) &&
+            (p = strrchr(text, ')')) && p[1] == ' ' && p[2] == 'T')
+            return true;
+        g_usleep(10000);
+    }
+    return false;
+}
+
+typedef struct {
+    Fixture *f;
+    QemuDomainRef *ref;
+    int rc;
+} DestroyArg;
+
+static gpointer
+destroy_thread(gpointer data)
+{
+    DestroyArg *a = data;
+
+    a->rc = qemu_domain_destroy(a->f->drv, a->ref, 0);
+    return NULL;
+}
+
+/* A destroy that arrives while the new driver is still re-attaching
+ * (QEMU stopped, so the monitor handshake hangs until we let it go):
+ * QEMU goes away because of the destroy, so the domain must end up
+ * destroyed - not crashed - and the destroy must succeed. */
+static void
+test_destroy_during_reattach(void **state)
+{
+    Fixture *f = *state;
+    g_autofree char *xml = dom_xml("t5", NULL, NULL);
+    QemuDomainRef ref = { 0 };
+    DestroyArg a;
+    GThread *t;
+    bool pending = false;
+    pid_t pid;
+    int reason;
+
+    define(f, xml, &ref);
+    assert_int_equal(qemu_domain_start(f->drv, &ref, 0, NULL), 0);
+    pid = pid_of(f, "t5");
+    assert_true(pid > 0);
+    qemu_driver_free(f->drv);
+    /* Stopped for good before the destroy's SIGTERM comes (a pending
+     * SIGSTOP would let the lower-numbered SIGTERM through first). */
+    assert_int_equal(kill(pid, SIGSTOP), 0);
+    assert_true(wait_stopped(pid));
+    f->drv = new_driver(f);
+    a = (DestroyArg) { f, &ref, 1 };
+    t = g_thread_new("destroy", destroy_thread, &a);
+    for (int i = 0; i < 500 && !pending; i++) {
+        pending = signal_pending(pid, SIGTERM);
+        g_usleep(10000);
+    }
+    assert_int_equal(kill(pid, SIGCONT), 0);
+    g_thread_join(t);
+    assert_true(pending);
+    assert_int_equal(a.rc, 0);
+    assert_int_equal(state_of(f, &ref, &reason), VR_DOMAIN_SHUTOFF);
+    assert_int_equal(reason, QEMU_SHUTOFF_DESTROYED);
+    assert_true(saw_event(f, QEMU_EVENT_STOPPED * 100 +
+                             QEMU_DETAIL_STOPPED_DESTROYED));
+    assert_false(saw_event(f, QEMU_EVENT_STOPPED * 100 +
+                              QEMU_DETAIL_STOPPED_FAILED));
+    assert_false(run_file_exists(f, "t5", ".xml"));
+    qemu_domain_ref_clear(&ref);
+}
+
+/* Driver shutdown with the exit handling of a QEMU waiting for a job
+ * held elsewhere: it returns at once (it used to wait up to 60 s); the
+ * next driver reconciles the state (crashed). */
+static void
+test_shutdown_skips_event_work(void **state)
+{
+    Fixture *f = *state;
+    g_autofree char *xml = dom_xml("t6", NULL, NULL);
+    QemuDomainRef ref = { 0 };
+    g_autoptr(VrDomainObj) obj = NULL;
+    gint64 t0;
+    pid_t pid;
+    int reason;
+
+    define(f, xml, &ref);
+    assert_int_equal(qemu_domain_start(f->drv, &ref, 0, NULL), 0);
+    pid = pid_of(f, "t6");
+    assert_non_null(obj = qemu_driver_get_obj(f->drv, &ref));
+    assert_int_equal(qemu_job_begin(obj, "test", 1000), 0);
+    assert_int_equal(kill(pid, SIGKILL), 0);
+    g_usleep(300000);        /* the exit is queued, its handler waits */
+    assert_int_equal(state_of(f, &ref, NULL), VR_DOMAIN_RUNNING);
+    t0 = g_get_monotonic_time();
+    qemu_driver_free(f->drv);
+    t0 = g_get_monotonic_time() - t0;
+    qemu_job_end(obj);
+    f->drv = new_driver(f);
+    if (t0 >= 2 * G_USEC_PER_SEC)
+        fail_msg("driver shutdown took %lld ms", (long long) t0 / 1000);
+    assert_true(wait_state(f, &ref, VR_DOMAIN_SHUTOFF, 10000));
+    state_of(f, &ref, &reason);
+    assert_int_equal(reason, QEMU_SHUTOFF_CRASHED);
+    assert_false(run_file_exists(f, "t6", ".xml"));
+    qemu_domain_ref_clear(&ref);
+}
+
 int
 main(void)
 {
@@ -379,6 +511,10 @@ main(void)
         cmocka_unit_test_setup_teardown(test_reattach, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_inputs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_jobs_serialise, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_destroy_during_reattach, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_shutdown_skips_event_work, setup,
+                                        teardown),
     };
     int rc;
 

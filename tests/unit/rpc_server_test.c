@@ -29,6 +29,9 @@
 #define PROC_FAIL 102
 #define PROC_SLOW 103
 #define PROC_EVENT 104
+#define PROC_INLINE 105
+#define PROC_INLINE_WRITE 106
+#define PROC_WHERE 107
 #define PROC_EVENT_MSG 900
 
 typedef struct {
@@ -132,6 +135,17 @@ h_event(VrRpcSession *sess, void *args, void *ret)
                                        (xdrproc_t) xdr_vr_int_ret, &ev);
 }
 
+/* Inline: answers 1 when run by the thread that runs the server's main
+ * context (it owns the context while dispatching), 0 on a worker. */
+static int
+h_inline(VrRpcSession *sess, void *args, void *ret)
+{
+    vr_int_ret *r = ret;
+
+    r->value = g_main_context_is_owner(g_main_context_default()) ? 1 : 0;
+    return 0;
+}
+
 #define ARGS(t) (xdrproc_t) xdr_##t, sizeof(t)
 #define NOARGS NULL, 0
 
@@ -150,6 +164,12 @@ static const VrRpcProcedure test_procs[] = {
     { PROC_FAIL, "fail", NOARGS, NOARGS, h_fail, VR_RPC_PROC_READONLY_OK },
     { PROC_SLOW, "slow", NOARGS, NOARGS, h_slow, VR_RPC_PROC_READONLY_OK },
     { PROC_EVENT, "event", NOARGS, NOARGS, h_event, VR_RPC_PROC_READONLY_OK },
+    { PROC_INLINE, "inline", NOARGS, ARGS(vr_int_ret), h_inline,
+      VR_RPC_PROC_READONLY_OK | VR_RPC_PROC_INLINE },
+    { PROC_INLINE_WRITE, "inline_write", NOARGS, ARGS(vr_int_ret), h_inline,
+      VR_RPC_PROC_INLINE },
+    { PROC_WHERE, "where", NOARGS, ARGS(vr_int_ret), h_inline,
+      VR_RPC_PROC_READONLY_OK },
 };
 
 static void *
@@ -765,6 +785,110 @@ test_event_message(void **state)
     g_cond_clear(&sink.cond);
 }
 
+/* The value an inline reply carries (1: ran on the main thread). */
+static int
+inline_value(VrRpcMessage *msg)
+{
+    vr_int_ret r = { -1 };
+
+    assert_int_equal(msg->header.status, VR_STATUS_OK);
+    assert_int_equal(vr_rpc_message_decode_payload(
+                         msg, (xdrproc_t) xdr_vr_int_ret, &r), 0);
+    return r.value;
+}
+
+/* Serial 1, 5, 9: slow (pooled); 3, 7, 11: where (pooled, answers 0);
+ * the even ones: inline. */
+static int
+proc_for_serial(unsigned int serial)
+{
+    if (serial % 2 == 0)
+        return PROC_INLINE;
+    return serial % 4 == 1 ? PROC_SLOW : PROC_WHERE;
+}
+
+/* Pooled and inline calls interleaved on one connection: every call gets
+ * exactly one reply with its serial; inline ones run on the main thread
+ * and overtake a slow pooled call sent before them. */
+static void
+test_inline_interleaved(void **state)
+{
+    Fixture *fx = *state;
+    int fd = raw_connect(fx->path);
+    GHashTable *seen = g_hash_table_new(g_direct_hash, g_direct_equal);
+    int inline_before_slow = 0;
+    bool slow_seen = false;
+    bool eof;
+
+    raw_open(fd);
+    for (unsigned int i = 1; i <= 12; i++)
+        raw_send(fd, VR_PROGRAM, proc_for_serial(i), VR_MSG_CALL, i, 0);
+    for (int i = 0; i < 12; i++) {
+        g_autoptr(VrRpcMessage) msg = raw_read(fd, 5000, &eof);
+
+        assert_non_null(msg);
+        assert_int_equal(msg->header.type, VR_MSG_REPLY);
+        assert_true(g_hash_table_add(seen,
+                                     GUINT_TO_POINTER(msg->header.serial)));
+        assert_int_equal(msg->header.proc,
+                         proc_for_serial(msg->header.serial));
+        if (msg->header.proc == PROC_SLOW) {
+            assert_int_equal(msg->header.status, VR_STATUS_OK);
+            slow_seen = true;
+        } else if (msg->header.proc == PROC_WHERE) {
+            assert_int_equal(inline_value(msg), 0);
+        } else {
+            assert_int_equal(inline_value(msg), 1);
+            if (!slow_seen)
+                inline_before_slow++;
+        }
+    }
+    assert_int_equal(g_hash_table_size(seen), 12);
+    /* The slow calls take 300 ms; the 6 inline ones do not wait. */
+    assert_int_equal(inline_before_slow, 6);
+    g_hash_table_unref(seen);
+    close(fd);
+}
+
+/* max_client_requests holds for inline calls too: with the limit taken
+ * by slow calls, an inline call is not read (so not answered) until one
+ * of them finishes.  A read-only session is still refused. */
+static void
+test_inline_limits(void **state)
+{
+    Fixture *fx = *state;
+    int fd = raw_connect(fx->path);
+    int ro = raw_connect(fx->path_ro);
+    g_autoptr(VrRpcMessage) first = NULL;
+    g_autoptr(VrRpcMessage) denied = NULL;
+    bool eof;
+
+    raw_open(fd);
+    for (unsigned int i = 0; i < TEST_LIMIT; i++)
+        raw_send(fd, VR_PROGRAM, PROC_SLOW, VR_MSG_CALL, i + 1, 0);
+    raw_send(fd, VR_PROGRAM, PROC_INLINE, VR_MSG_CALL, 100, 0);
+    first = raw_read(fd, 5000, &eof);
+    assert_non_null(first);
+    assert_int_equal(first->header.proc, PROC_SLOW);
+    for (unsigned int i = 0; i < TEST_LIMIT; i++) {
+        g_autoptr(VrRpcMessage) msg = raw_read(fd, 5000, &eof);
+
+        assert_non_null(msg);
+    }
+    assert_int_equal(g_atomic_int_get(&slow_done), TEST_LIMIT);
+
+    raw_open(ro);
+    raw_send(ro, VR_PROGRAM, PROC_INLINE_WRITE, VR_MSG_CALL, 7, 0);
+    denied = raw_read(ro, 2000, &eof);
+    assert_non_null(denied);
+    assert_int_equal(denied->header.serial, 7);
+    assert_int_equal(denied->header.status, VR_STATUS_ERROR);
+    vr_rpc_message_decode_error(denied);
+    assert_int_equal(vr_error_code(), VR_ERR_OPERATION_DENIED);
+    close(ro);
+    close(fd);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int
@@ -791,6 +915,8 @@ main(void)
                                         teardown),
         T(test_client_keepalive),
         T(test_event_message),
+        T(test_inline_interleaved),
+        T(test_inline_limits),
     };
 
     vr_log_setup(VR_LOG_ERROR, NULL);

@@ -137,7 +137,10 @@ qemu_driver_new(const VrPaths *paths)
     drv->domains = vr_domain_obj_list_new();
     drv->host = qemu_host_new(paths, NULL);
     qemu_driver_lifecycle_init(drv, paths);
-    if (vr_dir_create(drv->autostart_dir, 0700) < 0 || load_all(drv) < 0)
+    /* The journal's replay brings the files up to date before loading. */
+    if (vr_dir_create(drv->autostart_dir, 0700) < 0 ||
+        !(drv->journal = qemu_journal_open(drv->config_dir, 0, 0)) ||
+        load_all(drv) < 0)
         return NULL;
     return g_steal_pointer(&drv);
 }
@@ -148,12 +151,19 @@ qemu_driver_free(QemuDriver *drv)
     if (!drv)
         return;
     qemu_driver_lifecycle_free(drv);
+    qemu_journal_close(drv->journal);
     vr_domain_obj_list_free(drv->domains);
     qemu_host_free(drv->host);
     g_free(drv->config_dir);
     g_free(drv->autostart_dir);
     g_mutex_clear(&drv->config_lock);
     g_free(drv);
+}
+
+int
+qemu_driver_flush_definitions(QemuDriver *drv)
+{
+    return qemu_journal_checkpoint(drv->journal);
 }
 
 QemuHost *

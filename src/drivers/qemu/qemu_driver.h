@@ -73,6 +73,11 @@ QemuDriver *qemu_driver_new(const VrPaths *paths);
 void qemu_driver_free(QemuDriver *drv);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(QemuDriver, qemu_driver_free)
 
+/* Write every definition change made so far to its NAME.xml file now
+ * (changes are durable in the journal already; the journal's thread
+ * writes the files soon anyway).  Returns 0 or -1 (reported). */
+int qemu_driver_flush_definitions(QemuDriver *drv);
+
 /* The host side (capabilities, node info); owned by the driver. */
 QemuHost *qemu_driver_get_host(QemuDriver *drv);
 bool qemu_driver_is_privileged(QemuDriver *drv);

@@ -128,12 +128,12 @@ autostart_all(QemuDriver *drv)
 
     for (guint i = 0; objs && i < objs->len; i++) {
         VrDomainObj *obj = objs->pdata[i];
+        int rc = qemu_job_begin_unless(obj, "start", QEMU_JOB_WAIT_MS,
+                                       &drv->quitting);
 
-        int rc;
-
-        if (qemu_job_begin(obj, "start", QEMU_JOB_WAIT_MS) < 0) {
-            rc = -1;
-        } else {
+        if (rc > 0)
+            return;     /* shutting down */
+        if (rc == 0) {
             vr_domain_obj_lock(obj);
             rc = vr_domain_obj_is_active(obj) ? 1 : 0;  /* started meanwhile */
             vr_domain_obj_unlock(obj);
@@ -177,9 +177,25 @@ qemu_driver_start_background(QemuDriver *drv)
     drv->background = g_thread_new("qemu-start", background_main, args);
 }
 
+/* Make every job waiter re-check drv->quitting. */
+static void
+wake_all_jobs(QemuDriver *drv)
+{
+    g_autoptr(GPtrArray) objs =
+        vr_domain_obj_list_collect(drv->domains, 0);
+
+    for (guint i = 0; objs && i < objs->len; i++)
+        qemu_job_wake(objs->pdata[i]);
+}
+
 void
 qemu_driver_shutdown(QemuDriver *drv)
 {
+    /* Quick, and QEMU keeps running: queued event work is dropped and
+     * handlers waiting for a job give up (the re-attach of the next
+     * vireod reconciles the state); no job is waited for. */
+    g_atomic_int_set(&drv->quitting, 1);
+    wake_all_jobs(drv);
     if (drv->background)
         g_thread_join(g_steal_pointer(&drv->background));
     detach_all(drv);
@@ -334,6 +350,7 @@ qemu_domain_destroy(QemuDriver *drv, const QemuDomainRef *dom,
 {
     g_autoptr(VrDomainObj) obj = NULL;
     bool graceful = flags & QEMU_DESTROY_GRACEFUL;
+    bool gone;
     int rc = 0;
 
     if (VR_CHECK_FLAGS(flags, QEMU_DESTROY_GRACEFUL) < 0 ||
@@ -344,9 +361,17 @@ qemu_domain_destroy(QemuDriver *drv, const QemuDomainRef *dom,
     if (qemu_job_begin(obj, "destroy", QEMU_JOB_WAIT_MS) < 0)
         return -1;
     vr_domain_obj_lock(obj);
+    gone = !obj->priv;
     if (obj->priv)
         ((QemuDomainPriv *) obj->priv)->killed = true;
     vr_domain_obj_unlock(obj);
+    if (gone) {
+        /* The job we waited for (a start, a re-attach, the exit handling)
+         * saw QEMU go after our signal and stopped it as destroyed. */
+        VR_DEBUG("domain '%s': stopped while destroy waited", obj->name);
+        qemu_job_end(obj);
+        return 0;
+    }
     if (graceful && !qemu_process_kill(obj, SIGTERM, QEMU_GRACEFUL_WAIT_MS)) {
         vr_error_report(VR_ERR_OPERATION_FAILED, VR_FROM_QEMU,
                         "domain '%s' did not stop after SIGTERM (graceful "

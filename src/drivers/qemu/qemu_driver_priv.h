@@ -6,6 +6,7 @@
 
 #include "drivers/qemu/qemu_capabilities.h"
 #include "drivers/qemu/qemu_driver_lifecycle.h"
+#include "drivers/qemu/qemu_journal.h"
 
 struct _QemuDriver {
     bool privileged;
@@ -16,6 +17,9 @@ struct _QemuDriver {
      * autostart) so their check-write-publish steps do not interleave.
      * Never taken while holding an object lock or the list lock. */
     GMutex config_lock;
+    /* Definition changes go through the journal (<config>/qemu/.journal):
+     * nothing else writes NAME.xml while it is open. */
+    QemuJournal *journal;
     QemuHost *host;
 
     /* ---- running domains (qemu_process*.c) ---- */
@@ -28,6 +32,10 @@ struct _QemuDriver {
     /* Ordered worker for QEMU events and exits (never the main loop). */
     GThreadPool *event_pool;
     GThread *background;     /* re-attach + autostart at daemon start */
+    /* Set (atomic) when the driver shuts down: pending event work and
+     * the background thread give up at once (a later vireod re-attaches
+     * and reconciles the state). */
+    gint quitting;
     GMutex event_lock;       /* protects the two fields below */
     QemuDomainEventFunc event_cb;
     void *event_opaque;

@@ -12,16 +12,24 @@
 #include "util/vr_log.h"
 
 int
-qemu_job_begin(VrDomainObj *obj, const char *name, int timeout_ms)
+qemu_job_begin_unless(VrDomainObj *obj, const char *name, int timeout_ms,
+                      const gint *cancel)
 {
     gint64 deadline = g_get_monotonic_time() +
                       (gint64) timeout_ms * G_TIME_SPAN_MILLISECOND;
     const char *busy;
 
     vr_domain_obj_lock(obj);
-    while (obj->job) {
+    for (;;) {
+        if (cancel && g_atomic_int_get(cancel)) {
+            vr_domain_obj_unlock(obj);
+            VR_DEBUG("domain '%s': job '%s' cancelled", obj->name, name);
+            return 1;
+        }
+        if (!obj->job)
+            break;
         if (!g_cond_wait_until(&obj->job_cond, &obj->lock, deadline) &&
-            obj->job) {
+            obj->job && !(cancel && g_atomic_int_get(cancel))) {
             busy = obj->job;
             vr_domain_obj_unlock(obj);
             vr_error_report(VR_ERR_OPERATION_TIMEOUT, VR_FROM_QEMU,
@@ -34,6 +42,20 @@ qemu_job_begin(VrDomainObj *obj, const char *name, int timeout_ms)
     vr_domain_obj_unlock(obj);
     VR_DEBUG("domain '%s': job '%s' begins", obj->name, name);
     return 0;
+}
+
+int
+qemu_job_begin(VrDomainObj *obj, const char *name, int timeout_ms)
+{
+    return qemu_job_begin_unless(obj, name, timeout_ms, NULL);
+}
+
+void
+qemu_job_wake(VrDomainObj *obj)
+{
+    vr_domain_obj_lock(obj);
+    g_cond_broadcast(&obj->job_cond);
+    vr_domain_obj_unlock(obj);
 }
 
 void

@@ -92,7 +92,7 @@ queue_item(QemuWatch *w, QemuItemKind kind, const char *name,
 {
     QemuItem *item;
 
-    if (!w->drv->event_pool)
+    if (g_atomic_int_get(&w->drv->quitting) || !w->drv->event_pool)
         return;     /* the driver is shutting down */
     item = g_new0(QemuItem, 1);
     item->kind = kind;
@@ -202,6 +202,22 @@ qemu_driver_emit(QemuDriver *drv, VrDomainObj *obj, QemuEventId id,
     cb(&ev, opaque);
 }
 
+/* The job for an event handler.  Returns 0 (held), or -1 when the
+ * handler must drop the item: busy too long (logged), or the driver is
+ * shutting down (the next vireod's re-attach reconciles the state). */
+static int
+begin_event_job(QemuWatch *w, const char *job)
+{
+    int rc = qemu_job_begin_unless(w->obj, job, 2 * QEMU_JOB_WAIT_MS,
+                                   &w->drv->quitting);
+
+    if (rc < 0) {
+        VR_WARN("%s", vr_error_message());
+        vr_error_reset();
+    }
+    return rc == 0 ? 0 : -1;
+}
+
 /* Exit handling: QEMU is gone (or going).  Why decides the reason. */
 static void
 handle_exit(QemuWatch *w)
@@ -211,11 +227,8 @@ handle_exit(QemuWatch *w)
     int reason, detail;
     bool restart = false;
 
-    if (qemu_job_begin(obj, "exit", 2 * QEMU_JOB_WAIT_MS) < 0) {
-        VR_WARN("%s", vr_error_message());
-        vr_error_reset();
+    if (begin_event_job(w, "exit") < 0)
         return;
-    }
     vr_domain_obj_lock(obj);
     if (!(priv = current_priv(w))) {
         vr_domain_obj_unlock(obj);
@@ -271,11 +284,8 @@ handle_shutdown(QemuWatch *w, const VrJson *data)
 
     if (data)
         vr_json_object_get_bool(data, "guest", &guest);
-    if (qemu_job_begin(obj, "shutdown", 2 * QEMU_JOB_WAIT_MS) < 0) {
-        VR_WARN("%s", vr_error_message());
-        vr_error_reset();
+    if (begin_event_job(w, "shutdown") < 0)
         return;
-    }
     vr_domain_obj_lock(obj);
     if (!(priv = current_priv(w)) || priv->killed) {
         vr_domain_obj_unlock(obj);
@@ -371,7 +381,10 @@ qemu_process_event_worker(gpointer data, gpointer user_data G_GNUC_UNUSED)
 {
     QemuItem *item = data;
 
-    if (item->kind == QEMU_ITEM_EXIT)
+    if (g_atomic_int_get(&item->watch->drv->quitting))
+        VR_DEBUG("domain '%s': dropping QEMU %s at driver shutdown",
+                 item->watch->obj->name, item->name ? item->name : "exit");
+    else if (item->kind == QEMU_ITEM_EXIT)
         handle_exit(item->watch);
     else
         handle_event(item->watch, item->name, item->data);

@@ -79,7 +79,14 @@ typedef struct {
  * Returns 0, or -1 with VR_ERR_OPERATION_TIMEOUT "domain 'x' is busy with
  * 'start' (waited 30 s)". */
 int qemu_job_begin(VrDomainObj *obj, const char *name, int timeout_ms);
+/* Like qemu_job_begin, but gives up as soon as *@cancel is non-zero
+ * (checked again whenever qemu_job_wake wakes the waiters): returns 1
+ * then, without an error (nothing to do: the driver is going away). */
+int qemu_job_begin_unless(VrDomainObj *obj, const char *name, int timeout_ms,
+                          const gint *cancel);
 void qemu_job_end(VrDomainObj *obj);
+/* Wake every waiter on @obj's job so it re-checks its cancel flag. */
+void qemu_job_wake(VrDomainObj *obj);
 #define QEMU_JOB_WAIT_MS 30000
 
 /* ---- qemu_process_start.c ---- */

@@ -194,6 +194,13 @@ qemu_process_stop(QemuDriver *drv, VrDomainObj *obj, int reason, int detail)
         mon = g_steal_pointer(&priv->mon);
         watch = priv->pidfd_watch;
         priv->pidfd_watch = 0;
+        /* A destroy signalled QEMU while this job ran (a start or a
+         * re-attach then sees QEMU vanish): it was destroyed, not crashed
+         * or failed. */
+        if (priv->killed) {
+            reason = QEMU_SHUTOFF_DESTROYED;
+            detail = QEMU_DETAIL_STOPPED_DESTROYED;
+        }
     }
     vr_domain_obj_unlock(obj);
     if (!priv)

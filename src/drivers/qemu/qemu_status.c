@@ -14,6 +14,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -27,7 +28,9 @@
 #include "util/vr_log.h"
 
 #define STATUS_MAX (16 * 1024 * 1024)
-#define REATTACH_MONITOR_MS 5000
+/* Waiting on QEMU, which may be slow under load (TCG): generous. */
+#define REATTACH_MONITOR_MS 30000
+#define REATTACH_RETRY_MS 100
 
 static const char *const state_names[] = {
     "nostate", "running", "blocked", "paused", "shutdown", "shutoff",
@@ -315,6 +318,77 @@ obj_for(QemuDriver *drv, VrDomainDef *def)
     return obj;
 }
 
+/* Has the QEMU behind @pidfd exited?  Not reported. */
+static bool
+pidfd_exited(int pidfd)
+{
+    struct pollfd p = { .fd = pidfd, .events = POLLIN };
+
+    return poll(&p, 1, 0) > 0;
+}
+
+/* Has a destroy signalled @obj's QEMU (it waits for our job)? */
+static bool
+destroyed(VrDomainObj *obj)
+{
+    bool killed;
+
+    vr_domain_obj_lock(obj);
+    killed = ((QemuDomainPriv *) obj->priv)->killed;
+    vr_domain_obj_unlock(obj);
+    return killed;
+}
+
+/* Why re-attaching must stop trying, or NULL to try again. */
+static const char *
+give_up_reason(QemuDriver *drv, VrDomainObj *obj, gint64 deadline)
+{
+    QemuDomainPriv *priv = obj->priv;
+
+    if (g_atomic_int_get(&drv->quitting))
+        return "the driver is shutting down";
+    if (destroyed(obj))
+        return "destroyed meanwhile";
+    if (pidfd_exited(priv->pidfd))
+        return "QEMU exited";
+    if (g_get_monotonic_time() >= deadline)
+        return "timed out";
+    return NULL;
+}
+
+/* Open the adopted QEMU's monitor.  The attempt may fail while QEMU is
+ * alive (it is slow to serve the new client under load, or the old
+ * daemon's connection is still being torn down): retry until QEMU exits,
+ * a destroy or the driver's shutdown wants it, or a generous deadline.
+ * Returns the monitor or NULL (the last error reported). */
+static QemuMonitor *
+open_adopted_monitor(QemuDriver *drv, VrDomainObj *obj)
+{
+    QemuDomainPriv *priv = obj->priv;
+    gint64 deadline = g_get_monotonic_time() +
+                      (gint64) REATTACH_MONITOR_MS * 1000;
+
+    for (;;) {
+        gint64 left = (deadline - g_get_monotonic_time()) / 1000;
+        QemuMonitor *mon = qemu_monitor_open(priv->monitor_path, priv->pid,
+                                             (int) MAX(left, 1),
+                                             &qemu_process_monitor_cb,
+                                             priv->watch);
+        const char *why;
+
+        if (mon)
+            return mon;
+        if ((why = give_up_reason(drv, obj, deadline))) {
+            VR_DEBUG("domain '%s': monitor: %s", obj->name, why);
+            return NULL;
+        }
+        VR_DEBUG("domain '%s': monitor not usable yet (%s): retrying",
+                 obj->name, vr_error_message());
+        vr_error_reset();
+        g_usleep(REATTACH_RETRY_MS * 1000);
+    }
+}
+
 /* Connect to the adopted QEMU; query its run state. */
 static int
 reconnect(QemuDriver *drv, VrDomainObj *obj)
@@ -324,10 +398,7 @@ reconnect(QemuDriver *drv, VrDomainObj *obj)
     QemuMonitor *mon;
     bool running = false;
 
-    mon = qemu_monitor_open(priv->monitor_path, priv->pid,
-                            REATTACH_MONITOR_MS, &qemu_process_monitor_cb,
-                            priv->watch);
-    if (!mon)
+    if (!(mon = open_adopted_monitor(drv, obj)))
         return -1;
     vr_domain_obj_lock(obj);
     priv->mon = mon;
@@ -380,28 +451,42 @@ reattach_prepare(QemuDriver *drv, const char *path)
     return g_steal_pointer(&obj);
 }
 
-/* Background part: watch, monitor, state - or mark it crashed. */
+/* Background part: watch, monitor, state - or mark it crashed.  At
+ * driver shutdown QEMU is left alone (the next vireod re-attaches). */
 static void
 reattach_finish(QemuDriver *drv, VrDomainObj *obj)
 {
     QemuDomainPriv *priv = obj->priv;
 
-    if (priv->pidfd < 0) {
+    if (g_atomic_int_get(&drv->quitting)) {
+        VR_DEBUG("domain '%s': re-attach skipped at shutdown", obj->name);
+    } else if (priv->pidfd < 0) {
         VR_WARN("domain '%s': QEMU (pid %d) is gone", obj->name,
                 (int) priv->pid);
         qemu_process_stop(drv, obj, QEMU_SHUTOFF_CRASHED,
                           QEMU_DETAIL_STOPPED_FAILED);
     } else {
         qemu_process_watch(drv, obj);
-        if (reconnect(drv, obj) < 0) {
+        if (reconnect(drv, obj) == 0) {
+            VR_INFO("domain '%s': re-attached to QEMU pid %d", obj->name,
+                    (int) priv->pid);
+        } else if (g_atomic_int_get(&drv->quitting)) {
+            vr_error_reset();   /* left running, as found */
+        } else if (destroyed(obj)) {
+            VR_INFO("domain '%s': destroyed while re-attaching (%s)",
+                    obj->name, vr_error_message());
+            vr_error_reset();
+            qemu_process_stop(drv, obj, QEMU_SHUTOFF_DESTROYED,
+                              QEMU_DETAIL_STOPPED_DESTROYED);
+        } else {
+            /* Dead (crashed, or destroyed meanwhile: the stop tells), or
+             * alive with a monitor that never answers: libvirt's choice,
+             * stop it rather than let it run unmanaged. */
             VR_WARN("domain '%s': cannot re-attach: %s", obj->name,
                     vr_error_message());
             vr_error_reset();
             qemu_process_stop(drv, obj, QEMU_SHUTOFF_CRASHED,
                               QEMU_DETAIL_STOPPED_FAILED);
-        } else {
-            VR_INFO("domain '%s': re-attached to QEMU pid %d", obj->name,
-                    (int) priv->pid);
         }
     }
     qemu_job_end(obj);

@@ -1,0 +1,237 @@
+#!/bin/bash
+# Vireo benchmarks: vireod against Debian's libvirtd 9.0, same machine, same
+# run.  Prints a markdown table (figure | vireod | libvirtd | ratio) and saves
+# it to bench/results-latest.md.  Run by hand as root; see bench/README.md.
+#
+#   bench/run.sh [BUILD_DIR]       BUILD_DIR holds src/daemon/vireod (default .)
+#
+# Environment:
+#   VIREOD        vireod binary (default BUILD_DIR/src/daemon/vireod)
+#   REF_LIBVIRTD  ref-libvirtd.sh (default ../shared/bench/ref-libvirtd.sh,
+#                 relative to the repository); REAPER: reaper.py beside it
+#   ONLY          vireod | libvirtd: measure one side only (table not saved)
+#   COUNT         domains to define (default 1000)
+#   KEEP_REF=1    skip `ref-libvirtd.sh teardown` at the end
+#   KVM_NODE=0    do not give libvirtd its private /dev/kvm node (see kvm_node)
+#
+# Cleanup on any exit: daemons stopped, temporary roots removed, bench-*
+# domains undefined from libvirtd, ref-libvirtd.sh teardown.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+REPO=$(dirname "$HERE")
+BUILD=${1:-.}
+VIREOD=${VIREOD:-$BUILD/src/daemon/vireod}
+REF_LIBVIRTD=${REF_LIBVIRTD:-$REPO/../shared/bench/ref-libvirtd.sh}
+REAPER=${REAPER:-$(dirname "$REF_LIBVIRTD")/reaper.py}
+ONLY=${ONLY:-both}
+COUNT=${COUNT:-1000}
+PY=/usr/bin/python3
+REF_URI=qemu:///system
+
+WORK=$(mktemp -d /tmp/vireo-bench.XXXXXX)
+VROOT="$WORK/root"
+VURI="qemu+unix:///system?socket=$VROOT/run/vireo/vireo-sock"
+VREAPER=""          # pid of reaper.py running vireod
+BPID=""             # pid of the running bench.py
+REF_SETUP=0         # we ran ref-libvirtd.sh setup
+REF_DOMAINS=0       # bench-* domains may be defined in libvirtd
+
+say() { echo "run.sh: $*" >&2; }
+die() { say "$*"; exit 1; }
+alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }
+
+# bench.py runs in the background so that a SIGTERM to run.sh is handled at
+# once (bash runs traps only between foreground commands)
+bench_py() {
+    "$PY" "$HERE/bench.py" "$@" &
+    BPID=$!
+    wait "$BPID"
+    BPID=""
+}
+
+stop_pid() {  # pid: SIGTERM, wait up to 30 s, then SIGKILL
+    local i
+    alive "$1" || return 0
+    kill -TERM "$1" 2>/dev/null || true
+    for i in $(seq 1 600); do alive "$1" || return 0; sleep 0.05; done
+    say "pid $1 did not exit; SIGKILL"
+    kill -KILL "$1" 2>/dev/null || true
+}
+
+cleanup() {
+    local rc=$? p
+    trap - EXIT INT TERM
+    set +e
+    stop_pid "$BPID"
+    stop_pid "$VREAPER"
+    # a daemon bench.py coldstart had running when we were interrupted
+    p=$(cat "$WORK/coldstart.pid" 2>/dev/null) && stop_pid "$p"
+    if [ "$REF_DOMAINS" = 1 ]; then
+        [ -s /run/libvirtd.pid ] && alive "$(cat /run/libvirtd.pid)" ||
+            LIBVIRTD="$WORK/libvirtd-reaped" "$REF_LIBVIRTD" start >/dev/null
+        bench_py cleanup --uri "$REF_URI"
+    fi
+    if [ "$REF_SETUP" = 1 ]; then
+        if [ "${KEEP_REF:-0}" = 1 ]; then
+            "$REF_LIBVIRTD" stop
+        else
+            "$REF_LIBVIRTD" teardown
+        fi
+    fi
+    if [ "$rc" != 0 ]; then
+        for p in vireod libvirtd; do
+            [ -s "$WORK/$p.log" ] || continue
+            say "last lines of $p's output:"; tail -n 20 "$WORK/$p.log" >&2
+        done
+        if ls "$WORK"/*.json >/dev/null 2>&1; then
+            say "failed (status $rc); figures measured so far (not saved):"
+            "$PY" "$HERE/bench.py" table --vireod "$WORK/vireod.json" \
+                --libvirtd "$WORK/libvirtd.json"
+        fi
+    fi
+    rm -rf "$WORK"
+    exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+wait_ready() {  # uri pid-to-watch log
+    local i
+    for i in $(seq 1 600); do
+        virsh -c "$1" version >/dev/null 2>&1 && return 0
+        alive "$2" || { cat "$3" >&2; die "daemon exited before answering"; }
+        sleep 0.05
+    done
+    die "no answer on $1 after 30 s"
+}
+
+child_of() {  # the process reaper.py PID runs
+    local i c
+    for i in $(seq 1 100); do
+        c=$(pgrep -P "$1" | head -1) && [ -n "$c" ] && { echo "$c"; return; }
+        sleep 0.02
+    done
+    die "no child under reaper pid $1"
+}
+
+check_tools() {
+    [ "$(id -u)" = 0 ] || die "run as root (libvirtd runs in system mode)"
+    [ -x "$PY" ] && $PY -c 'import libvirt' ||
+        die "needs /usr/bin/python3 with python3-libvirt"
+    command -v virsh >/dev/null || die "needs virsh (libvirt-clients)"
+    if [ "$ONLY" != vireod ]; then
+        [ -x "$REF_LIBVIRTD" ] || die "ref-libvirtd.sh not found at" \
+            "$REF_LIBVIRTD: set REF_LIBVIRTD=/path/to/ref-libvirtd.sh" \
+            "(or ONLY=vireod)"
+        if ! dpkg -s libvirt-daemon libvirt-daemon-driver-qemu \
+                >/dev/null 2>&1; then
+            say "installing libvirt-daemon libvirt-daemon-driver-qemu"
+            apt-get install -y libvirt-daemon libvirt-daemon-driver-qemu
+        fi
+    fi
+    [ -r "$REAPER" ] || die "reaper.py not found at $REAPER (set REAPER=)"
+    if [ "$ONLY" != libvirtd ]; then
+        [ -x "$VIREOD" ] || die "vireod not found at $VIREOD: give the" \
+            "build directory as argument or set VIREOD="
+    fi
+}
+
+# Debian's udev rule makes /dev/kvm root:kvm 0660 and libvirt-qemu is in kvm.
+# Without udev (as here) it is 0600 root: libvirtd 9.0 then probes QEMU with
+# KVM (as root) but finds /dev/kvm unusable by libvirt-qemu afterwards, marks
+# its x86_64 capabilities outdated and re-probes QEMU (~4 s) on every
+# defineXML.  Give libvirtd, in a private mount namespace, a /dev/kvm node
+# with the stock Debian access (group of libvirt-qemu, 0660); the host's
+# /dev/kvm is not touched.
+kvm_node() {
+    [ -c /dev/kvm ] || return 1
+    [ "${KVM_NODE:-auto}" != 0 ] || return 1
+    runuser -u libvirt-qemu -- test -r /dev/kvm -a -w /dev/kvm && return 1
+    rm -f "$WORK/kvm"
+    mknod -m 0660 "$WORK/kvm" c "$(stat -c '%t' /dev/kvm | sed 's/^/0x/')" \
+        "$(stat -c '%T' /dev/kvm | sed 's/^/0x/')"
+    chgrp libvirt-qemu "$WORK/kvm"
+}
+
+make_wrapper() {  # file command...: run command as libvirtd would be run
+    local f=$1 inner
+    shift
+    inner="exec $* /usr/sbin/libvirtd \"\$@\""
+    if [ -c "$WORK/kvm" ]; then
+        printf '#!/bin/sh\nexec unshare -m --propagation private sh -c %s libvirtd "$@"\n' \
+            "'mount --bind $WORK/kvm /dev/kvm && $inner'" > "$f"
+    else
+        printf '#!/bin/sh\n%s\n' "$inner" > "$f"
+    fi
+    chmod +x "$f"
+}
+
+bench_libvirtd() {
+    local pid out="$WORK/libvirtd.json"
+    say "libvirtd: setup and start"
+    REF_SETUP=1
+    "$REF_LIBVIRTD" setup
+    kvm_node && say "libvirtd gets a private /dev/kvm node (root:libvirt-qemu 0660)"
+    make_wrapper "$WORK/libvirtd-reaped" "$PY" "$REAPER"
+    make_wrapper "$WORK/libvirtd-plain"
+    LIBVIRTD="$WORK/libvirtd-reaped" "$REF_LIBVIRTD" start
+    REF_DOMAINS=1
+    bench_py cleanup --uri "$REF_URI"    # leftovers of an interrupted run
+    sleep 2                            # let start-up work settle before RSS
+    pid=$(cat /run/libvirtd.pid)
+    bench_py measure --uri "$REF_URI" --pid "$pid" --out "$out" --count "$COUNT"
+    if command -v strace >/dev/null; then
+        bench_py fsynccheck --uri "$REF_URI" --pid "$pid" --out "$out"
+    fi
+    "$REF_LIBVIRTD" stop
+    say "libvirtd: cold starts with $COUNT domains"
+    bench_py coldstart --uri "$REF_URI" --expect "$COUNT" --out "$out" \
+        --pidfile "$WORK/coldstart.pid" --log "$WORK/libvirtd.log" \
+        -- "$WORK/libvirtd-plain"
+    rm -f "$WORK/coldstart.pid"
+    LIBVIRTD="$WORK/libvirtd-reaped" "$REF_LIBVIRTD" start >/dev/null
+    bench_py cleanup --uri "$REF_URI"
+    REF_DOMAINS=0
+    "$REF_LIBVIRTD" stop
+}
+
+bench_vireod() {
+    local pid out="$WORK/vireod.json"
+    say "vireod: start in $VROOT"
+    mkdir -p "$VROOT"
+    $PY "$REAPER" "$VIREOD" --root "$VROOT" > "$WORK/vireod.log" 2>&1 &
+    VREAPER=$!
+    wait_ready "$VURI" "$VREAPER" "$WORK/vireod.log"
+    pid=$(child_of "$VREAPER")
+    sleep 2
+    bench_py measure --uri "$VURI" --pid "$pid" --out "$out" --count "$COUNT"
+    if command -v strace >/dev/null; then
+        bench_py fsynccheck --uri "$VURI" --pid "$pid" --out "$out"
+    fi
+    stop_pid "$VREAPER"
+    wait "$VREAPER" 2>/dev/null || true
+    VREAPER=""
+    say "vireod: cold starts with $COUNT domains"
+    bench_py coldstart --uri "$VURI" --expect "$COUNT" --out "$out" \
+        --pidfile "$WORK/coldstart.pid" --log "$WORK/vireod.log" \
+        -- "$VIREOD" --root "$VROOT"
+    rm -f "$WORK/coldstart.pid"
+}
+
+check_tools
+case "$ONLY" in
+    both) bench_libvirtd; bench_vireod ;;
+    libvirtd) bench_libvirtd ;;
+    vireod) bench_vireod ;;
+    *) die "ONLY must be vireod, libvirtd or unset" ;;
+esac
+
+if [ "$ONLY" = both ]; then
+    bench_py table --vireod "$WORK/vireod.json" --libvirtd "$WORK/libvirtd.json" \
+        --out "$HERE/results-latest.md"
+    say "saved to $HERE/results-latest.md"
+else
+    bench_py table --vireod "$WORK/vireod.json" --libvirtd "$WORK/libvirtd.json"
+    say "one side only (ONLY=$ONLY): table not saved"
+fi
