@@ -108,3 +108,25 @@ int qemu_domain_get_console_pty(QemuDriver *drv, const QemuDomainRef *dom,
 char *qemu_driver_get_domcaps(QemuDriver *drv, const char *emulator,
                               const char *arch, const char *machine,
                               const char *virttype, unsigned int flags);
+
+/* Networking hooks, set by the daemon (the QEMU driver never calls the
+ * network driver directly: DESIGN.md layers).  For <interface
+ * type='network'> the driver asks for the network's bridge, creates a tap
+ * (vr_tap_create, "vnet%d"), enslaves it, brings it up and passes the fd to
+ * QEMU; <interface type='bridge'> uses the named host bridge directly.
+ * Taps vanish when QEMU exits (their fds close), also on a crash; their
+ * names are recorded in the status XML and in the live <target dev=...>. */
+typedef struct {
+    /* Bridge of active network @network (owned in *bridge), or -1 with an
+     * error reported ("network 'x' is not active: run 'vsh net-start x'"). */
+    int (*network_bridge)(const char *network, char **bridge, void *opaque);
+    /* A tap of a running domain was attached to / detached from @network
+     * (for bookkeeping; may be NULL). */
+    void (*port_added)(const char *network, const char *ifname,
+                       const char *mac, void *opaque);
+    void (*port_removed)(const char *network, const char *ifname,
+                         void *opaque);
+    void *opaque;
+} QemuNetHooks;
+
+void qemu_driver_set_net_hooks(QemuDriver *drv, const QemuNetHooks *hooks);
