@@ -50,6 +50,7 @@ typedef struct _VireoConn VireoConn;       /* a connection to a daemon */
 typedef struct _VireoDomain VireoDomain;   /* a reference to one domain */
 typedef struct _VireoError VireoError;     /* an error record */
 typedef struct _VireoStream VireoStream;   /* a data stream (console) */
+typedef struct _VireoNetwork VireoNetwork; /* a reference to one network */
 
 /* ---- errors ---------------------------------------------------------- */
 
@@ -68,9 +69,12 @@ enum {
     VIREO_ERR_DOM_EXIST = 28,
     VIREO_ERR_OPERATION_DENIED = 29,
     VIREO_ERR_XML_DETAIL = 35,
+    VIREO_ERR_INVALID_NETWORK = 36,
+    VIREO_ERR_NETWORK_EXIST = 37,
     VIREO_ERR_SYSTEM_ERROR = 38,     /* e.g. cannot connect the socket */
     VIREO_ERR_RPC = 39,
     VIREO_ERR_NO_DOMAIN = 42,
+    VIREO_ERR_NO_NETWORK = 43,
     VIREO_ERR_AUTH_FAILED = 45,
     VIREO_ERR_OPERATION_INVALID = 55,
     VIREO_ERR_CONFIG_UNSUPPORTED = 67,
@@ -87,6 +91,7 @@ enum {
     VIREO_FROM_CONF = 9,
     VIREO_FROM_QEMU = 10,
     VIREO_FROM_REMOTE = 13,
+    VIREO_FROM_NETWORK = 19,
     VIREO_FROM_DOMAIN = 20,
     VIREO_FROM_URI = 45,
 };
@@ -470,6 +475,218 @@ const char *vireo_domain_event_detail_string(int event, int detail);
 const char *vireo_domain_event_id_string(int event_id);
 /* The event ID for a kind name ("lifecycle"), or -1 when unknown. */
 int vireo_domain_event_id_from_string(const char *name);
+
+/* ---- virtual networks -------------------------------------------------
+ *
+ * A VireoNetwork is a small value object (name, UUID) holding a reference
+ * on its connection, like VireoDomain: each lookup returns a new one. */
+
+/* Look a network up.  Each returns a new VireoNetwork (release with
+ * vireo_network_free) or NULL with the last error set
+ * (VIREO_ERR_NO_NETWORK when there is none; VIREO_ERR_INVALID_ARG for a
+ * malformed UUID string). */
+VireoNetwork *vireo_network_lookup_by_name(VireoConn *conn, const char *name);
+VireoNetwork *vireo_network_lookup_by_uuid(VireoConn *conn,
+                                           const unsigned char *uuid);
+VireoNetwork *vireo_network_lookup_by_uuid_string(VireoConn *conn,
+                                                  const char *uuidstr);
+
+/* vireo_conn_list_networks flags: 0 = every network; otherwise those
+ * matching ALL groups with a bit set (libvirt's values, which differ from
+ * the domain ones: INACTIVE is 1). */
+enum {
+    VIREO_NETWORK_LIST_INACTIVE = 1 << 0,
+    VIREO_NETWORK_LIST_ACTIVE = 1 << 1,
+    VIREO_NETWORK_LIST_PERSISTENT = 1 << 2,
+    VIREO_NETWORK_LIST_TRANSIENT = 1 << 3,
+    VIREO_NETWORK_LIST_AUTOSTART = 1 << 4,
+    VIREO_NETWORK_LIST_NO_AUTOSTART = 1 << 5,
+};
+
+/* List networks.  On success stores in @nets (when non-NULL) a new
+ * NULL-terminated array (release with vireo_network_list_free) and returns
+ * the count; -1 on error.  A daemon without CONNECT_LIST_ALL_NETWORKS is
+ * asked with the older per-state calls (active/inactive filters only). */
+int vireo_conn_list_networks(VireoConn *conn, unsigned int flags,
+                             VireoNetwork ***nets);
+/* Free every network of a NULL-terminated array and the array. NULL-safe. */
+void vireo_network_list_free(VireoNetwork **nets);
+
+/* vireo_network_define_xml / vireo_network_create_xml flags */
+enum {
+    VIREO_NETWORK_VALIDATE = 1 << 0,   /* validate against the schema */
+};
+
+/* Define (or redefine) a persistent network from libvirt network XML, or
+ * create and start a transient one.  Returns the network (release with
+ * vireo_network_free) or NULL with the last error set. */
+VireoNetwork *vireo_network_define_xml(VireoConn *conn, const char *xml,
+                                       unsigned int flags);
+VireoNetwork *vireo_network_create_xml(VireoConn *conn, const char *xml,
+                                       unsigned int flags);
+
+/* Remove the persistent definition (an active network becomes transient),
+ * start a defined network, stop an active one.  Return 0 or -1 (e.g.
+ * VIREO_ERR_OPERATION_INVALID "network 'x' is already active"). */
+int vireo_network_undefine(VireoNetwork *net);
+int vireo_network_start(VireoNetwork *net);
+int vireo_network_destroy(VireoNetwork *net);
+
+/* vireo_network_get_xml flags */
+enum {
+    VIREO_NETWORK_XML_INACTIVE = 1 << 0,   /* the persistent definition */
+};
+
+/* The network XML.  Caller frees; NULL on error. */
+char *vireo_network_get_xml(VireoNetwork *net, unsigned int flags);
+/* Autostart flag into @autostart (1/0).  Returns 0 or -1. */
+int vireo_network_get_autostart(VireoNetwork *net, int *autostart);
+/* Enable (@autostart != 0) or disable autostart.  Returns 0 or -1. */
+int vireo_network_set_autostart(VireoNetwork *net, int autostart);
+/* The bridge device name ("virbr0").  Caller frees; NULL on error. */
+char *vireo_network_get_bridge_name(VireoNetwork *net);
+/* Ask the daemon; each returns 1 (yes), 0 (no) or -1 on error. */
+int vireo_network_is_active(VireoNetwork *net);
+int vireo_network_is_persistent(VireoNetwork *net);
+
+/* vireo_network_update commands, sections and flags (libvirt's values). */
+enum {
+    VIREO_NETWORK_UPDATE_MODIFY = 1,
+    VIREO_NETWORK_UPDATE_DELETE = 2,
+    VIREO_NETWORK_UPDATE_ADD_LAST = 3,
+    VIREO_NETWORK_UPDATE_ADD_FIRST = 4,
+};
+enum {
+    VIREO_NETWORK_SECTION_BRIDGE = 1,
+    VIREO_NETWORK_SECTION_DOMAIN = 2,
+    VIREO_NETWORK_SECTION_IP = 3,
+    VIREO_NETWORK_SECTION_IP_DHCP_HOST = 4,
+    VIREO_NETWORK_SECTION_IP_DHCP_RANGE = 5,
+    VIREO_NETWORK_SECTION_FORWARD = 6,
+    VIREO_NETWORK_SECTION_FORWARD_INTERFACE = 7,
+    VIREO_NETWORK_SECTION_FORWARD_PF = 8,
+    VIREO_NETWORK_SECTION_PORTGROUP = 9,
+    VIREO_NETWORK_SECTION_DNS_HOST = 10,
+    VIREO_NETWORK_SECTION_DNS_TXT = 11,
+    VIREO_NETWORK_SECTION_DNS_SRV = 12,
+};
+enum {
+    VIREO_NETWORK_UPDATE_AFFECT_CURRENT = 0,
+    VIREO_NETWORK_UPDATE_AFFECT_LIVE = 1 << 0,
+    VIREO_NETWORK_UPDATE_AFFECT_CONFIG = 1 << 1,
+};
+
+/* Change one part of the network: @command on @section with the XML
+ * fragment @xml (e.g. "<host mac='..' ip='..'/>" for IP_DHCP_HOST);
+ * @parent_index selects the <ip> element (-1: the first that fits).
+ * @flags: VIREO_NETWORK_UPDATE_AFFECT_*.  Returns 0 or -1. */
+int vireo_network_update(VireoNetwork *net, unsigned int command,
+                         unsigned int section, int parent_index,
+                         const char *xml, unsigned int flags);
+
+/* Address families of leases and interface addresses. */
+enum {
+    VIREO_IP_ADDR_TYPE_IPV4 = 0,
+    VIREO_IP_ADDR_TYPE_IPV6 = 1,
+};
+
+typedef struct {
+    char *iface;               /* the network's bridge */
+    long long expirytime;      /* seconds since the epoch; 0: never */
+    int type;                  /* VIREO_IP_ADDR_TYPE_* */
+    char *mac;                 /* NULL for most IPv6 leases */
+    char *iaid;                /* IPv6 only, or NULL */
+    char *ipaddr;
+    unsigned int prefix;
+    char *hostname;            /* or NULL */
+    char *clientid;            /* client id or DUID, or NULL */
+} VireoNetworkDhcpLease;
+
+/* The network's current DHCP leases, only those of @mac when non-NULL.
+ * @flags: 0.  Stores a new NULL-terminated array in @leases (when
+ * non-NULL; release with vireo_network_dhcp_lease_list_free) and returns
+ * the count, or -1 on error. */
+int vireo_network_get_dhcp_leases(VireoNetwork *net, const char *mac,
+                                  VireoNetworkDhcpLease ***leases,
+                                  unsigned int flags);
+void vireo_network_dhcp_lease_free(VireoNetworkDhcpLease *lease);
+void vireo_network_dhcp_lease_list_free(VireoNetworkDhcpLease **leases);
+
+/* Local fields (no daemon call): name owned by @net; UUID copied. */
+const char *vireo_network_get_name(VireoNetwork *net);
+/* Copy the 16-byte UUID / write the string form (VIREO_UUID_STRING_BUFLEN
+ * bytes).  Return 0, or -1 for NULL arguments. */
+int vireo_network_get_uuid(VireoNetwork *net, unsigned char *uuid);
+int vireo_network_get_uuid_string(VireoNetwork *net, char *buf);
+/* The connection @net belongs to (no new reference). */
+VireoConn *vireo_network_get_conn(VireoNetwork *net);
+/* Release @net (and its connection reference).  NULL-safe. */
+void vireo_network_free(VireoNetwork *net);
+
+/* Network event kinds (only lifecycle exists) and lifecycle events. */
+enum {
+    VIREO_NETWORK_EVENT_ID_LIFECYCLE = 0,
+    VIREO_NETWORK_EVENT_ID_LAST = 1,
+};
+typedef enum {
+    VIREO_NETWORK_EVENT_DEFINED = 0,
+    VIREO_NETWORK_EVENT_UNDEFINED = 1,
+    VIREO_NETWORK_EVENT_STARTED = 2,
+    VIREO_NETWORK_EVENT_STOPPED = 3,
+} VireoNetworkEventType;
+
+/* A network event callback; @net is borrowed (valid during the call). */
+typedef void (*VireoNetworkEventFunc)(VireoConn *conn, VireoNetwork *net,
+                                      int event, int detail, void *opaque);
+
+/* Watch network events of kind @event_id for @net (NULL: every network).
+ * Threads, ordering and @free_fn as for vireo_conn_domain_event_register
+ * (the same event thread runs both kinds).  Returns a callback id (>= 0)
+ * for vireo_conn_network_event_deregister, or -1 with the last error. */
+int vireo_conn_network_event_register(VireoConn *conn, VireoNetwork *net,
+                                      int event_id, VireoNetworkEventFunc cb,
+                                      void *opaque, VireoFreeFunc free_fn);
+/* Stop the registration.  Returns 0 or -1 (unknown id: INVALID_ARG). */
+int vireo_conn_network_event_deregister(VireoConn *conn, int callback_id);
+
+/* virsh's words: "Defined", "Undefined", "Started", "Stopped"; the event
+ * kind name "lifecycle".  Static; unknown numbers give "unknown". */
+const char *vireo_network_event_string(int event);
+const char *vireo_network_event_id_string(int event_id);
+/* The network event ID for a kind name, or -1 when unknown. */
+int vireo_network_event_id_from_string(const char *name);
+
+/* ---- domains: interface addresses ------------------------------------ */
+
+/* Where vireo_domain_interface_addresses gets its answer. */
+enum {
+    VIREO_DOMAIN_IFADDR_SRC_LEASE = 0,   /* the networks' DHCP leases */
+    VIREO_DOMAIN_IFADDR_SRC_AGENT = 1,   /* guest agent (not supported) */
+    VIREO_DOMAIN_IFADDR_SRC_ARP = 2,     /* host ARP table (not supported) */
+};
+
+typedef struct {
+    int type;                 /* VIREO_IP_ADDR_TYPE_* */
+    char *addr;
+    unsigned int prefix;
+} VireoIPAddress;
+
+typedef struct {
+    char *name;               /* host-side device ("vnet0") */
+    char *hwaddr;             /* MAC, or NULL */
+    size_t naddrs;
+    VireoIPAddress *addrs;
+} VireoDomainInterface;
+
+/* The addresses of the running domain's NICs from @source.  @flags: 0.
+ * Stores a new NULL-terminated array in @ifaces (release with
+ * vireo_domain_interface_list_free) and returns the count, or -1 on error
+ * (VIREO_ERR_OPERATION_INVALID when the domain is not running). */
+int vireo_domain_interface_addresses(VireoDomain *dom, unsigned int source,
+                                     VireoDomainInterface ***ifaces,
+                                     unsigned int flags);
+void vireo_domain_interface_free(VireoDomainInterface *iface);
+void vireo_domain_interface_list_free(VireoDomainInterface **ifaces);
 
 /* ---- streams (console) ------------------------------------------------ */
 

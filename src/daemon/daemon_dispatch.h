@@ -2,13 +2,15 @@
  * 0x20008086, version 1) and the per-client state behind it.
  *
  * Handlers are glue only: decode arguments, call one driver function,
- * encode its result.  Domain logic lives in src/drivers/qemu.
+ * encode its result.  Domain logic lives in src/drivers/qemu, network
+ * logic in src/network.
  */
 #pragma once
 
 #include <stdbool.h>
 
 #include "drivers/qemu/qemu_driver.h"
+#include "network/net_driver.h"
 #include "rpc/rpc_server.h"
 
 typedef struct _DaemonEvents DaemonEvents;
@@ -17,6 +19,7 @@ typedef struct _DaemonConsoles DaemonConsoles;
 /* What every session of one daemon shares; outlives the server. */
 typedef struct {
     QemuDriver *qemu;
+    NetDriver *net;       /* NULL: network calls fail with NO_SUPPORT */
     bool privileged;      /* system mode: our URI is qemu:///system */
     DaemonEvents *events;       /* NULL: no event registrations possible */
     DaemonConsoles *consoles;   /* NULL: no consoles */
@@ -27,7 +30,8 @@ typedef struct {
 } DaemonContext;
 
 /* Set up / tear down the shared parts above (events, consoles, the
- * background counter).  @qemu must be set first.  Never fails. */
+ * background counter) and route the drivers' events to the broadcaster.
+ * @qemu and @net must be set first.  Never fails. */
 void daemon_context_init(DaemonContext *ctx);
 void daemon_context_clear(DaemonContext *ctx);
 /* Wait (running the default main context, which the driver's monitors

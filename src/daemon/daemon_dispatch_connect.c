@@ -21,6 +21,7 @@ enum {
     FEATURE_PROGRAM_KEEPALIVE = 10,
     FEATURE_REMOTE_EVENT_CALLBACK = 14,
     FEATURE_REMOTE_CLOSE_CALLBACK = 15,
+    FEATURE_NETWORK_UPDATE_HAS_CORRECT_ORDER = 16,
 };
 
 void
@@ -33,6 +34,10 @@ daemon_context_init(DaemonContext *ctx)
     if (ctx->qemu)
         qemu_driver_set_event_callback(ctx->qemu, daemon_events_broadcast,
                                        ctx->events);
+    if (ctx->net)
+        net_driver_set_event_callback(ctx->net,
+                                      daemon_events_broadcast_network,
+                                      ctx->events);
 }
 
 void
@@ -40,6 +45,8 @@ daemon_context_clear(DaemonContext *ctx)
 {
     if (ctx->qemu)
         qemu_driver_set_event_callback(ctx->qemu, NULL, NULL);
+    if (ctx->net)
+        net_driver_set_event_callback(ctx->net, NULL, NULL);
     g_clear_pointer(&ctx->events, daemon_events_free);
     g_clear_pointer(&ctx->consoles, daemon_consoles_free);
     g_mutex_clear(&ctx->bg_lock);
@@ -136,16 +143,23 @@ daemon_client_driver(VrRpcSession *sess)
 }
 
 int
-daemon_client_check_write(VrRpcSession *sess, const char *api)
+daemon_client_check_write_from(VrRpcSession *sess, const char *api,
+                               int from)
 {
     DaemonClient *client = vr_rpc_session_get_private(sess);
 
     if (g_atomic_int_get(&client->readonly)) {
-        vr_error_report(VR_ERR_OPERATION_DENIED, VR_FROM_DOMAIN,
+        vr_error_report(VR_ERR_OPERATION_DENIED, from,
                         "read only access prevents %s", api);
         return -1;
     }
     return 0;
+}
+
+int
+daemon_client_check_write(VrRpcSession *sess, const char *api)
+{
+    return daemon_client_check_write_from(sess, api, VR_FROM_DOMAIN);
 }
 
 DAEMON_HANDLER(auth_list)
@@ -171,6 +185,7 @@ DAEMON_HANDLER(connect_supports_feature)
     case FEATURE_TYPED_PARAM_STRING:
     case FEATURE_REMOTE_CLOSE_CALLBACK:
     case FEATURE_REMOTE_EVENT_CALLBACK:   /* 316/317 + 318/319 messages */
+    case FEATURE_NETWORK_UPDATE_HAS_CORRECT_ORDER:  /* net_update's order */
         r->supported = 1;
         break;
     default:

@@ -20,6 +20,11 @@ DaemonContext *daemon_client_context(VrRpcSession *sess);
 /* Refuse a modifying call on a read-only connection: 0, or -1 with
  * VR_ERR_OPERATION_DENIED "read only access prevents @api" reported. */
 int daemon_client_check_write(VrRpcSession *sess, const char *api);
+/* The same with the error domain @from (VR_FROM_NETWORK for networks). */
+int daemon_client_check_write_from(VrRpcSession *sess, const char *api,
+                                   int from);
+/* The network driver, or NULL with VR_ERR_NO_SUPPORT reported. */
+NetDriver *daemon_client_net(VrRpcSession *sess);
 
 /* Wire domain reference -> driver reference (the name is borrowed from
  * @dom: do not clear @ref). */
@@ -97,8 +102,35 @@ DAEMON_HANDLER(connect_get_domain_capabilities);
 /* daemon_console.c */
 DAEMON_HANDLER(domain_open_console);
 
+/* daemon_dispatch_network.c */
+DAEMON_HANDLER(network_lookup_by_name);
+DAEMON_HANDLER(network_lookup_by_uuid);
+DAEMON_HANDLER(connect_list_all_networks);
+DAEMON_HANDLER(connect_num_of_networks);
+DAEMON_HANDLER(connect_num_of_defined_networks);
+DAEMON_HANDLER(connect_list_networks);
+DAEMON_HANDLER(connect_list_defined_networks);
+DAEMON_HANDLER(network_define_xml);
+DAEMON_HANDLER(network_define_xml_flags);
+DAEMON_HANDLER(network_create_xml);
+DAEMON_HANDLER(network_create_xml_flags);
+DAEMON_HANDLER(network_undefine);
+DAEMON_HANDLER(network_create);
+DAEMON_HANDLER(network_destroy);
+DAEMON_HANDLER(network_get_xml_desc);
+DAEMON_HANDLER(network_get_autostart);
+DAEMON_HANDLER(network_set_autostart);
+DAEMON_HANDLER(network_get_bridge_name);
+DAEMON_HANDLER(network_is_active);
+DAEMON_HANDLER(network_is_persistent);
+DAEMON_HANDLER(network_update);
+DAEMON_HANDLER(network_get_dhcp_leases);
+DAEMON_HANDLER(domain_interface_addresses);
+
 /* daemon_events.c */
 DAEMON_HANDLER(connect_domain_event_callback_register_any);
 DAEMON_HANDLER(connect_domain_event_callback_deregister_any);
 DAEMON_HANDLER(connect_domain_event_register_any);
 DAEMON_HANDLER(connect_domain_event_deregister_any);
+DAEMON_HANDLER(connect_network_event_register_any);
+DAEMON_HANDLER(connect_network_event_deregister_any);

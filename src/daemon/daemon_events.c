@@ -1,5 +1,5 @@
-/* daemon_events.c: domain event registrations and their delivery
- * (FACTS.md section 7).
+/* daemon_events.c: domain and network event registrations and their
+ * delivery (FACTS.md section 7).
  *
  * Each session has a table of registrations {callbackID, eventID, optional
  * domain UUID, legacy?}, bounded by DAEMON_MAX_EVENT_CALLBACKS.  The QEMU
@@ -20,7 +20,8 @@
 typedef struct {
     int callback_id;          /* -1 for legacy registrations */
     int event_id;
-    bool has_dom;
+    bool network;             /* a network registration (313), not domain */
+    bool has_dom;             /* filter on @uuid (domain or network) */
     unsigned char uuid[16];
 } DaemonEventReg;
 
@@ -158,7 +159,7 @@ send_one(VrRpcSession *sess, const DaemonEventReg *reg,
 static bool
 reg_matches(const DaemonEventReg *reg, const QemuDomainEvent *event)
 {
-    return reg->event_id == (int) event->id &&
+    return !reg->network && reg->event_id == (int) event->id &&
            (!reg->has_dom ||
             memcmp(reg->uuid, event->dom.uuid, sizeof(reg->uuid)) == 0);
 }
@@ -185,6 +186,54 @@ daemon_events_broadcast(const QemuDomainEvent *event, void *opaque)
                                                        DaemonEventReg, i);
             if (reg_matches(reg, event))
                 send_one(es->sess, reg, event);
+        }
+    }
+    g_mutex_unlock(&ev->lock);
+}
+
+/* Send network lifecycle message 315 for @reg to @sess (lock held). */
+static void
+send_network(VrRpcSession *sess, const DaemonEventReg *reg,
+             const NetRef *net, int event, int detail)
+{
+    vr_network_event_lifecycle_msg m = { reg->callback_id };
+
+    m.net.name = net->name;       /* borrowed: never xdr_free'd */
+    memcpy(m.net.uuid, net->uuid, sizeof(m.net.uuid));
+    m.event = event;
+    m.detail = detail;
+    if (vr_rpc_session_send_message(sess, VR_PROGRAM,
+                                    VR_PROC_NETWORK_EVENT_LIFECYCLE,
+                                    (xdrproc_t)
+                                    xdr_vr_network_event_lifecycle_msg,
+                                    &m) < 0)
+        VR_DEBUG("network event not sent: %s", vr_error_message());
+}
+
+void
+daemon_events_broadcast_network(const NetRef *net, int event, int detail,
+                                void *opaque)
+{
+    DaemonEvents *ev = opaque;
+    GHashTableIter iter;
+    gpointer value;
+
+    VR_DEBUG("event for network '%s': %d/%d", net->name ? net->name : "?",
+             event, detail);
+    if (!net->name)
+        return;
+    g_mutex_lock(&ev->lock);
+    g_hash_table_iter_init(&iter, ev->sessions);
+    while (g_hash_table_iter_next(&iter, NULL, &value)) {
+        DaemonEventSession *es = value;
+
+        for (guint i = 0; i < es->regs->len; i++) {
+            const DaemonEventReg *reg = &g_array_index(es->regs,
+                                                       DaemonEventReg, i);
+            if (reg->network &&
+                (!reg->has_dom ||
+                 memcmp(reg->uuid, net->uuid, sizeof(reg->uuid)) == 0))
+                send_network(es->sess, reg, net, event, detail);
         }
     }
     g_mutex_unlock(&ev->lock);
@@ -233,7 +282,8 @@ events_add(DaemonEvents *ev, VrRpcSession *sess, DaemonEventReg *reg)
  * event id @event_id).  Returns 0, or -1 when there is none (nothing
  * reported). */
 static int
-events_remove(DaemonEvents *ev, VrRpcSession *sess, int id, int event_id)
+events_remove(DaemonEvents *ev, VrRpcSession *sess, int id, int event_id,
+              bool network)
 {
     DaemonEventSession *es;
     int rc = -1;
@@ -243,7 +293,7 @@ events_remove(DaemonEvents *ev, VrRpcSession *sess, int id, int event_id)
     for (guint i = 0; es && i < es->regs->len; i++) {
         const DaemonEventReg *reg = &g_array_index(es->regs,
                                                    DaemonEventReg, i);
-        if (reg->callback_id == id &&
+        if (reg->callback_id == id && reg->network == network &&
             (id != -1 || reg->event_id == event_id)) {
             g_array_remove_index(es->regs, i);
             rc = 0;
@@ -309,7 +359,7 @@ DAEMON_HANDLER(connect_domain_event_callback_deregister_any)
     if (!ev)
         return -1;
     if (a->callbackID < 0 ||
-        events_remove(ev, sess, a->callbackID, 0) < 0) {
+        events_remove(ev, sess, a->callbackID, 0, false) < 0) {
         vr_error_report(VR_ERR_INTERNAL_ERROR, VR_FROM_RPC,
                         "domain event callback %d not registered",
                         a->callbackID);
@@ -343,9 +393,46 @@ DAEMON_HANDLER(connect_domain_event_deregister_any)
     if (!ev ||
         check_event_id(a->eventID, VR_DOMAIN_EVENT_LEGACY_ID_LAST) < 0)
         return -1;
-    if (events_remove(ev, sess, -1, a->eventID) < 0) {
+    if (events_remove(ev, sess, -1, a->eventID, false) < 0) {
         vr_error_report(VR_ERR_INTERNAL_ERROR, VR_FROM_RPC,
                         "domain event %d not registered", a->eventID);
+        return -1;
+    }
+    return 0;
+}
+
+DAEMON_HANDLER(connect_network_event_register_any)
+{
+    const vr_connect_network_event_register_any_args *a = args;
+    vr_connect_network_event_register_any_ret *r = ret;
+    DaemonEvents *ev = client_events(sess);
+    DaemonEventReg reg = { .callback_id = 0, .event_id = a->eventID,
+                           .network = true };
+
+    if (!ev || check_event_id(a->eventID, VR_NETWORK_EVENT_ID_LAST) < 0)
+        return -1;
+    if (a->net) {
+        reg.has_dom = true;
+        memcpy(reg.uuid, a->net->uuid, sizeof(reg.uuid));
+    }
+    if (events_add(ev, sess, &reg) < 0)
+        return -1;
+    r->callbackID = reg.callback_id;
+    return 0;
+}
+
+DAEMON_HANDLER(connect_network_event_deregister_any)
+{
+    const vr_connect_network_event_deregister_any_args *a = args;
+    DaemonEvents *ev = client_events(sess);
+
+    if (!ev)
+        return -1;
+    if (a->callbackID < 0 ||
+        events_remove(ev, sess, a->callbackID, 0, true) < 0) {
+        vr_error_report(VR_ERR_INTERNAL_ERROR, VR_FROM_RPC,
+                        "network event callback %d not registered",
+                        a->callbackID);
         return -1;
     }
     return 0;

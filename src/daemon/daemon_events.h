@@ -1,11 +1,13 @@
-/* daemon_events.h: domain event registrations per client session (316/317
- * and the legacy 167/168) and the broadcaster that turns the QEMU driver's
- * events into DOMAIN_EVENT_* messages for the matching registrations.
+/* daemon_events.h: event registrations per client session (domain:
+ * 316/317 and the legacy 167/168; network: 313/314) and the broadcasters
+ * that turn the QEMU and network drivers' events into DOMAIN_EVENT_* and
+ * NETWORK_EVENT_LIFECYCLE messages for the matching registrations.
  */
 #pragma once
 
 #include "daemon/daemon_dispatch.h"
 #include "drivers/qemu/qemu_driver_lifecycle.h"
+#include "network/net_driver.h"
 
 /* Registrations one session may hold at once. */
 #define DAEMON_MAX_EVENT_CALLBACKS 256
@@ -26,6 +28,12 @@ void daemon_events_remove_session(DaemonEvents *ev, VrRpcSession *sess);
  * the DaemonEvents as opaque: sends the event to every matching
  * registration.  Any thread. */
 void daemon_events_broadcast(const QemuDomainEvent *event, void *opaque);
+
+/* The NetEventFunc for net_driver_set_event_callback with the
+ * DaemonEvents as opaque: NETWORK_EVENT_LIFECYCLE (315) to every network
+ * registration (313) matching @net.  Any thread. */
+void daemon_events_broadcast_network(const NetRef *net, int event,
+                                     int detail, void *opaque);
 
 /* Number of registrations of @sess (tests). */
 unsigned int daemon_events_count(DaemonEvents *ev, VrRpcSession *sess);

@@ -24,6 +24,7 @@
 #include "daemon/daemon_dispatch.h"
 #include "drivers/qemu/qemu_driver.h"
 #include "drivers/qemu/qemu_driver_lifecycle.h"
+#include "network/net_driver.h"
 #include "rpc/rpc_server.h"
 #include "util/vr_error.h"
 #include "util/vr_file.h"
@@ -281,6 +282,43 @@ load_config(const DaemonOptions *o, const VrPaths *paths, DaemonConfig *cfg)
     return 0;
 }
 
+/* QemuNetHooks.network_bridge: the QEMU driver asks the network driver
+ * (through us: DESIGN.md layers) for an active network's bridge. */
+static int
+hook_network_bridge(const char *network, char **bridge, void *opaque)
+{
+    return net_port_get_bridge(opaque, network, bridge);
+}
+
+/* Static: valid however long the QEMU driver keeps the pointer. */
+static QemuNetHooks net_hooks = { .network_bridge = hook_network_bridge };
+
+/* The network driver, wired to the QEMU driver's hooks.  NULL reported. */
+static NetDriver *
+start_network_driver(const VrPaths *paths, QemuDriver *qemu)
+{
+    NetDriver *net = net_driver_new(paths);
+
+    if (!net)
+        return NULL;
+    net_hooks.opaque = net;
+    qemu_driver_set_net_hooks(qemu, &net_hooks);
+    return net;
+}
+
+/* Unhook and free the network driver (NULL-safe). */
+static void
+free_network_driver(QemuDriver *qemu, NetDriver *net)
+{
+    QemuNetHooks none = { NULL };
+
+    if (!net)
+        return;
+    if (qemu)
+        qemu_driver_set_net_hooks(qemu, &none);
+    net_driver_free(net);
+}
+
 /* Everything that runs between start-up and exit; returns the exit code.
  * @status_fd reports a start-up failure to a waiting parent. */
 static int
@@ -288,6 +326,7 @@ run(const DaemonOptions *o, VrPaths *paths, const DaemonConfig *cfg,
     int *status_fd, gint64 t0)
 {
     g_autoptr(QemuDriver) qemu = NULL;
+    NetDriver *net = NULL;
     g_autoptr(VrRpcServer) srv = NULL;
     g_autoptr(GMainLoop) loop = g_main_loop_new(NULL, FALSE);
     const char *root = paths->root ? paths->root : paths->run_dir;
@@ -300,9 +339,11 @@ run(const DaemonOptions *o, VrPaths *paths, const DaemonConfig *cfg,
     /* Orphaned QEMU processes get re-parented to us (later supervision). */
     if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
         VR_WARN("cannot become a child subreaper: %s", g_strerror(errno));
-    if (!(qemu = qemu_driver_new(paths)))
+    if (!(qemu = qemu_driver_new(paths)) ||
+        !(net = start_network_driver(paths, qemu)))
         goto fail;
     ctx.qemu = qemu;
+    ctx.net = net;
     ctx.privileged = paths->privileged;
     daemon_context_init(&ctx);
     if (!(srv = start_server(cfg, paths, &ctx)))
@@ -310,6 +351,8 @@ run(const DaemonOptions *o, VrPaths *paths, const DaemonConfig *cfg,
     /* Re-attach to running QEMUs and autostart, without delaying start-up
      * (calls about domains not yet re-attached wait for the driver). */
     qemu_driver_start_background(qemu);
+    /* Adopt running networks, define "default", autostart. */
+    net_driver_start_background(net);
 
     g_unix_signal_add(SIGTERM, on_quit_signal, loop);
     g_unix_signal_add(SIGINT, on_quit_signal, loop);
@@ -325,7 +368,9 @@ run(const DaemonOptions *o, VrPaths *paths, const DaemonConfig *cfg,
     daemon_context_wait_background(&ctx, SHUTDOWN_TIMEOUT_MS);
     /* Background work stops; running QEMUs keep running. */
     qemu_driver_shutdown(qemu);
+    net_driver_shutdown(net);      /* networks keep running */
     daemon_context_clear(&ctx);
+    free_network_driver(qemu, net);
     unlink(paths->sock_rw);
     unlink(paths->sock_ro);
     unlink(paths->pidfile);
@@ -335,6 +380,7 @@ run(const DaemonOptions *o, VrPaths *paths, const DaemonConfig *cfg,
  fail:
     if (ctx.events)
         daemon_context_clear(&ctx);
+    free_network_driver(qemu, net);
     unlink(paths->pidfile);
     return EXIT_FAILURE;
 }

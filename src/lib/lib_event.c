@@ -1,5 +1,5 @@
-/* lib_event.c: domain event registrations, the per-connection event
- * thread that runs the callbacks, the async frame router, and the words
+/* lib_event.c: domain and network event registrations, the per-connection
+ * event thread that runs the callbacks, the async frame router, and the words
  * virsh prints for events.
  *
  * Flow: the RPC I/O thread decodes an event MESSAGE frame into a
@@ -24,6 +24,7 @@ typedef struct {
     gatomicrefcount ref;
     int id;
     int event_id;
+    VireoNetworkEventFunc net_cb;   /* set for network registrations */
     VireoDomainEventFunc cb;
     void *opaque;
     VireoFreeFunc free_fn;
@@ -34,6 +35,8 @@ typedef struct {
     int callback_id;
     VireoDomainEvent ev;
     vr_nonnull_domain dom;    /* name owned */
+    bool network;             /* a network event: @net instead of @dom */
+    vr_nonnull_network net;   /* name owned */
 } VrLibEventMsg;
 
 static GMutex reg_lock;       /* see the file comment */
@@ -54,6 +57,7 @@ event_msg_free(VrLibEventMsg *msg)
     if (!msg)
         return;
     g_free(msg->dom.name);
+    g_free(msg->net.name);
     g_free(msg);
 }
 
@@ -64,6 +68,9 @@ vr_lib_async_init(VireoConn *conn)
     conn->event_cbs = g_hash_table_new_full(g_direct_hash, g_direct_equal,
                                             NULL,
                                             (GDestroyNotify) event_cb_unref);
+    conn->net_event_cbs = g_hash_table_new_full(g_direct_hash, g_direct_equal,
+                                                NULL, (GDestroyNotify)
+                                                event_cb_unref);
     conn->event_queue = g_async_queue_new_full((GDestroyNotify)
                                                event_msg_free);
 }
@@ -85,6 +92,7 @@ vr_lib_async_shutdown(VireoConn *conn)
     }
     g_mutex_lock(&conn->async_lock);
     g_hash_table_remove_all(conn->event_cbs);
+    g_hash_table_remove_all(conn->net_event_cbs);
     g_mutex_unlock(&conn->async_lock);
 }
 
@@ -97,7 +105,8 @@ event_dispatch(VireoConn *conn, VrLibEventMsg *msg)
 
     g_mutex_lock(&reg_lock);
     g_mutex_lock(&conn->async_lock);
-    cb = g_hash_table_lookup(conn->event_cbs,
+    cb = g_hash_table_lookup(msg->network ? conn->net_event_cbs
+                                          : conn->event_cbs,
                              GINT_TO_POINTER(msg->callback_id));
     if (cb)
         g_atomic_ref_count_inc(&cb->ref);
@@ -107,9 +116,16 @@ event_dispatch(VireoConn *conn, VrLibEventMsg *msg)
         VR_DEBUG("event for unknown callback %d dropped", msg->callback_id);
         return;
     }
-    dom = vr_lib_domain_new(conn, &msg->dom);
-    cb->cb(conn, dom, &msg->ev, cb->opaque);
-    vireo_domain_free(dom);
+    if (msg->network) {
+        VireoNetwork *net = vr_lib_network_new(conn, &msg->net);
+
+        cb->net_cb(conn, net, msg->ev.event, msg->ev.detail, cb->opaque);
+        vireo_network_free(net);
+    } else {
+        dom = vr_lib_domain_new(conn, &msg->dom);
+        cb->cb(conn, dom, &msg->ev, cb->opaque);
+        vireo_domain_free(dom);
+    }
     event_cb_unref(cb);
 }
 
@@ -191,6 +207,20 @@ event_msg_decode(int proc, const guint8 *payload, size_t len)
         msg->dom.name = g_strdup(dom->name);
         xdr_free((xdrproc_t) xdr_vr_domain_event_callback_reboot_msg,
                  (char *) &m);
+    } else if (proc == VR_PROC_NETWORK_EVENT_LIFECYCLE) {
+        vr_network_event_lifecycle_msg m;
+
+        memset(&m, 0, sizeof(m));
+        if (!event_decode(payload, len, (xdrproc_t)
+                          xdr_vr_network_event_lifecycle_msg, &m))
+            return NULL;
+        msg->network = true;
+        msg->callback_id = m.callbackID;
+        msg->ev = (VireoDomainEvent) { VIREO_NETWORK_EVENT_ID_LIFECYCLE,
+                                       m.event, m.detail };
+        msg->net = m.net;
+        msg->net.name = g_strdup(m.net.name);
+        xdr_free((xdrproc_t) xdr_vr_network_event_lifecycle_msg, (char *) &m);
     } else {
         return NULL;
     }
@@ -298,6 +328,88 @@ vireo_conn_domain_event_deregister(VireoConn *conn, int callback_id)
                        &args, NULL, NULL);
 }
 
+/* Insert @entry under its id into @table (reg_lock held). */
+static void
+event_cb_insert(VireoConn *conn, GHashTable *table, VrLibEventCb *entry)
+{
+    g_mutex_lock(&conn->async_lock);
+    g_hash_table_replace(table, GINT_TO_POINTER(entry->id), entry);
+    g_mutex_unlock(&conn->async_lock);
+}
+
+int
+vireo_conn_network_event_register(VireoConn *conn, VireoNetwork *net,
+                                  int event_id, VireoNetworkEventFunc cb,
+                                  void *opaque, VireoFreeFunc free_fn)
+{
+    vr_connect_network_event_register_any_args args = { 0 };
+    vr_connect_network_event_register_any_ret ret = { 0 };
+    vr_nonnull_network wire;
+    VrLibEventCb *entry;
+
+    VR_LIB_CHECK_CONN(conn, -1);
+    VR_LIB_CHECK_ARG(cb, -1);
+    if (net && !vr_lib_check_network(net, __func__))
+        return -1;
+    if (event_id < 0 || event_id >= VIREO_NETWORK_EVENT_ID_LAST) {
+        vr_error_report(VR_ERR_INVALID_ARG, VR_FROM_NONE,
+                        "unsupported network event ID %d", event_id);
+        return -1;
+    }
+    event_thread_ensure(conn);
+    args.eventID = event_id;
+    if (net) {
+        vr_lib_network_to_wire(net, &wire);
+        args.net = &wire;
+    }
+    g_mutex_lock(&reg_lock);
+    if (vr_lib_call(conn, VR_PROC_CONNECT_NETWORK_EVENT_REGISTER_ANY,
+                    (xdrproc_t) xdr_vr_connect_network_event_register_any_args,
+                    &args, (xdrproc_t)
+                    xdr_vr_connect_network_event_register_any_ret,
+                    &ret) < 0) {
+        g_mutex_unlock(&reg_lock);
+        return -1;
+    }
+    entry = g_new0(VrLibEventCb, 1);
+    g_atomic_ref_count_init(&entry->ref);
+    entry->id = ret.callbackID;
+    entry->event_id = event_id;
+    entry->net_cb = cb;
+    entry->opaque = opaque;
+    entry->free_fn = free_fn;
+    event_cb_insert(conn, conn->net_event_cbs, entry);
+    g_mutex_unlock(&reg_lock);
+    return entry->id;
+}
+
+int
+vireo_conn_network_event_deregister(VireoConn *conn, int callback_id)
+{
+    vr_connect_network_event_deregister_any_args args = {
+        .callbackID = callback_id
+    };
+    gpointer entry = NULL;
+
+    VR_LIB_CHECK_CONN(conn, -1);
+    g_mutex_lock(&conn->async_lock);
+    if (!g_hash_table_steal_extended(conn->net_event_cbs,
+                                     GINT_TO_POINTER(callback_id), NULL,
+                                     &entry))
+        entry = NULL;
+    g_mutex_unlock(&conn->async_lock);
+    if (!entry) {
+        vr_error_report(VR_ERR_INVALID_ARG, VR_FROM_NONE,
+                        "no network event callback with id %d", callback_id);
+        return -1;
+    }
+    event_cb_unref(entry);
+    return vr_lib_call(conn, VR_PROC_CONNECT_NETWORK_EVENT_DEREGISTER_ANY,
+                       (xdrproc_t)
+                       xdr_vr_connect_network_event_deregister_any_args,
+                       &args, NULL, NULL);
+}
+
 /* ---- words ----------------------------------------------------------- */
 
 static const char *const event_words[] = {
@@ -377,6 +489,33 @@ vireo_domain_event_id_from_string(const char *name)
 {
     for (int i = 0; name && event_id_words[i]; i++) {
         if (strcmp(event_id_words[i], name) == 0)
+            return i;
+    }
+    return -1;
+}
+
+static const char *const net_event_words[] = {
+    "Defined", "Undefined", "Started", "Stopped", NULL
+};
+static const char *const net_event_id_words[] = { "lifecycle", NULL };
+
+const char *
+vireo_network_event_string(int event)
+{
+    return table_word(net_event_words, event);
+}
+
+const char *
+vireo_network_event_id_string(int event_id)
+{
+    return table_word(net_event_id_words, event_id);
+}
+
+int
+vireo_network_event_id_from_string(const char *name)
+{
+    for (int i = 0; name && net_event_id_words[i]; i++) {
+        if (strcmp(net_event_id_words[i], name) == 0)
             return i;
     }
     return -1;

@@ -25,6 +25,7 @@ struct _VireoConn {
      * event_thread. */
     GMutex async_lock;
     GHashTable *event_cbs;      /* callback id -> VrLibEventCb* */
+    GHashTable *net_event_cbs;  /* network callback id -> VrLibEventCb* */
     GAsyncQueue *event_queue;   /* VrLibEventMsg* for event_thread */
     GThread *event_thread;      /* created at the first registration */
 };
@@ -35,6 +36,23 @@ struct _VireoDomain {
     unsigned char uuid[VIREO_UUID_BUFLEN];
     int id;
 };
+
+struct _VireoNetwork {
+    VireoConn *conn;     /* a reference */
+    char *name;
+    unsigned char uuid[VIREO_UUID_BUFLEN];
+};
+
+/* A new VireoNetwork from a wire reference (copies everything). */
+VireoNetwork *vr_lib_network_new(VireoConn *conn,
+                                 const vr_nonnull_network *wire);
+/* Fill @wire from @net; @wire borrows the name (do not xdr_free it). */
+void vr_lib_network_to_wire(const VireoNetwork *net, vr_nonnull_network *wire);
+bool vr_lib_check_network(VireoNetwork *net, const char *func);
+
+#define VR_LIB_CHECK_NETWORK(net, fail) \
+    do { vr_error_reset(); \
+         if (!vr_lib_check_network((net), __func__)) return fail; } while (0)
 
 /* Take / drop a reference on @conn (unref frees at zero; NULL-safe). */
 VireoConn *vr_lib_conn_ref(VireoConn *conn);

@@ -47,7 +47,9 @@ void net_driver_set_event_callback(NetDriver *drv, NetEventFunc cb, void *opaque
 /* After the daemon listens: reconcile (adopt running networks: bridge,
  * table and dnsmasq found alive are kept, not duplicated; a dead dnsmasq is
  * restarted), define the "default" NAT network (192.168.122.0/24, virbr0) on
- * the first start of a system daemon unless it would clash, autostart. */
+ * the first start of a system daemon unless it would clash, autostart.
+ * A relocated daemon (paths->root set) defines "default" only when the
+ * environment has VIREO_DEFINE_DEFAULT_NETWORK=1 (tests in a namespace). */
 void net_driver_start_background(NetDriver *drv);
 /* Stop supervising (networks keep running). */
 void net_driver_shutdown(NetDriver *drv);

@@ -8,6 +8,7 @@
 /* accept4(), struct ucred (SO_PEERCRED): before any system header. */
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -421,16 +422,23 @@ static int
 listen_unix(const char *path, mode_t mode, gid_t gid)
 {
     struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    g_autofree char *dir = g_path_get_dirname(path);
+    g_autofree char *tmp = g_strdup_printf("%s/.sock-%d", dir, (int) getpid());
     VR_AUTOCLOSE int fd = -1;
 
-    if (strlen(path) >= sizeof(addr.sun_path)) {
+    /* The socket is bound under a temporary name, given its permissions,
+     * made to listen, and only then renamed into place: a client that sees
+     * the path can connect at once, and never with the wrong mode. */
+    if (strlen(path) >= sizeof(addr.sun_path) ||
+        strlen(tmp) >= sizeof(addr.sun_path)) {
         vr_error_report(VR_ERR_INVALID_ARG, VR_FROM_RPC,
                         "socket path '%s' is too long", path);
         return -1;
     }
-    g_strlcpy(addr.sun_path, path, sizeof(addr.sun_path));
+    g_strlcpy(addr.sun_path, tmp, sizeof(addr.sun_path));
     if (remove_stale_socket(path) < 0)
         return -1;
+    unlink(tmp);
     fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (fd < 0) {
         vr_error_report_system(errno, VR_FROM_RPC, "cannot create socket");
@@ -438,16 +446,15 @@ listen_unix(const char *path, mode_t mode, gid_t gid)
     }
     if (bind(fd, (struct sockaddr *) &addr, sizeof(addr)) < 0) {
         vr_error_report_system(errno, VR_FROM_RPC, "cannot bind to '%s'",
-                               path);
+                               tmp);
         return -1;
     }
-    /* Permissions are set before listen(): nobody can connect earlier. */
-    if (chmod(path, mode) < 0 ||
-        (gid != (gid_t) -1 && chown(path, (uid_t) -1, gid) < 0) ||
-        listen(fd, 64) < 0) {
+    if (chmod(tmp, mode) < 0 ||
+        (gid != (gid_t) -1 && chown(tmp, (uid_t) -1, gid) < 0) ||
+        listen(fd, 64) < 0 || rename(tmp, path) < 0) {
         vr_error_report_system(errno, VR_FROM_RPC,
                                "cannot set up socket '%s'", path);
-        unlink(path);
+        unlink(tmp);
         return -1;
     }
     return vr_steal_fd(&fd);

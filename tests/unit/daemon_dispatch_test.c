@@ -34,6 +34,9 @@ static const int all_procs[] = {
     24, 25, 27, 28, 29, 33, 34, 35, 37, 51, 59, 60, 66, 102, 110, 121, 122,
     149, 150, 151, 157, 167, 168, 183, 187, 196, 201, 202, 212, 231, 234,
     245, 258, 265, 273, 316, 317, 342, 350, 360, 361, 426,
+    /* networks, their events, interface addresses */
+    36, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 52, 152, 153,
+    283, 291, 313, 314, 341, 353, 432, 437,
 };
 
 static void
@@ -58,9 +61,11 @@ test_flags(void **state)
     static const int before_open[] = { 1, 2, 60, 66 };
     /* 201: libvirt refuses consoles on read-only connections too */
     static const int writes[] = { 9, 10, 11, 12, 27, 28, 29, 33, 34, 35, 196,
-                                  201, 231, 234, 245, 258, 350 };
+                                  201, 231, 234, 245, 258, 350,
+                                  39, 40, 41, 42, 48, 49, 291, 432, 437 };
     static const int normal_prio[] = { 7, 9, 10, 14, 16, 27, 28, 33, 34, 183,
-                                       196, 201, 245, 258, 265, 342, 426 };
+                                       196, 201, 245, 258, 265, 342, 426,
+                                       39, 40, 341, 353 };
 
     for (size_t i = 0; i < daemon_remote_nprocs; i++) {
         const VrRpcProcedure *p = &daemon_remote_procs[i];

@@ -4,8 +4,9 @@
  * detected as crashed, re-attach by a second driver, refused starts
  * (already running, missing kernel, missing emulator, missing disk) that
  * leave nothing behind, jobs serialising operations on one domain, a
- * destroy racing the re-attach (destroyed, not crashed), and a driver
- * shutdown that does not wait for event work stuck behind a job.
+ * destroy racing the re-attach (destroyed, not crashed), and driver
+ * shutdowns that wait neither for event work stuck behind a job nor for
+ * a re-attach to a QEMU that does not answer.
  */
 #include <config.h>
 
@@ -501,6 +502,41 @@ test_shutdown_skips_event_work(void **state)
     qemu_domain_ref_clear(&ref);
 }
 
+/* Driver shutdown while the re-attach waits for a QEMU that does not
+ * answer (stopped): prompt, and QEMU is left running for the next one. */
+static void
+test_shutdown_during_reattach(void **state)
+{
+    Fixture *f = *state;
+    g_autofree char *xml = dom_xml("t7", NULL, NULL);
+    QemuDomainRef ref = { 0 };
+    gint64 t0;
+    pid_t pid;
+
+    define(f, xml, &ref);
+    assert_int_equal(qemu_domain_start(f->drv, &ref, 0, NULL), 0);
+    pid = pid_of(f, "t7");
+    qemu_driver_free(f->drv);
+    assert_int_equal(kill(pid, SIGSTOP), 0);
+    assert_true(wait_stopped(pid));
+    f->drv = new_driver(f);
+    g_usleep(200000);        /* the re-attach now waits for the greeting */
+    t0 = g_get_monotonic_time();
+    qemu_driver_free(f->drv);
+    t0 = g_get_monotonic_time() - t0;
+    assert_int_equal(kill(pid, SIGCONT), 0);
+    f->drv = new_driver(f);
+    if (t0 >= 2 * G_USEC_PER_SEC)
+        fail_msg("driver shutdown took %lld ms", (long long) t0 / 1000);
+    /* Still there, re-attached by the next driver, and controllable. */
+    assert_int_equal(pid_of(f, "t7"), pid);
+    assert_int_equal(qemu_domain_suspend(f->drv, &ref), 0);
+    assert_int_equal(state_of(f, &ref, NULL), VR_DOMAIN_PAUSED);
+    assert_int_equal(qemu_domain_destroy(f->drv, &ref, 0), 0);
+    assert_int_equal(kill(pid, 0), -1);
+    qemu_domain_ref_clear(&ref);
+}
+
 int
 main(void)
 {
@@ -514,6 +550,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_destroy_during_reattach, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_shutdown_skips_event_work, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_shutdown_during_reattach, setup,
                                         teardown),
     };
     int rc;

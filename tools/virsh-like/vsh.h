@@ -9,6 +9,7 @@
 #include <vireo/vireo.h>
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VireoDomain, vireo_domain_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VireoNetwork, vireo_network_free)
 
 typedef enum {
     VSH_OT_BOOL,      /* --flag */
@@ -90,6 +91,34 @@ bool vsh_run_argv(VshCtl *ctl, int argc, char **argv);
  * for vsh_run_argv to print). */
 VireoDomain *vsh_lookup_domain(VshCtl *ctl, const VshCmd *cmd);
 
+/* vsh_cmds_net.c: resolve option "network" (UUID, then name).  NULL after
+ * printing "error: failed to get network 'x'". */
+VireoNetwork *vsh_lookup_network(VshCtl *ctl, const VshCmd *cmd);
+/* net-list's options into VIREO_NETWORK_LIST_* flags (virsh's rules:
+ * active only by default). */
+unsigned int vsh_net_list_flags(bool all, bool inactive, bool persistent,
+                                bool transient, bool autostart,
+                                bool no_autostart);
+
+/* vsh_cmds_netmore.c: net-update words into libvirt's numbers ("add" is
+ * add-last), -1 when unknown; the net-dhcp-leases table and its expiry
+ * column (local time).  Strings returned are new. */
+int vsh_net_update_command(const char *word);
+int vsh_net_update_section(const char *word);
+char *vsh_lease_expiry_format(long long expiry);
+char *vsh_net_leases_format(VireoNetworkDhcpLease **leases, int n);
+
+/* vsh_net_guest.c: the net-event line; the domiflist table from domain
+ * XML (NULL when the XML does not parse); the domifaddr listing.  New
+ * strings. */
+char *vsh_net_event_format(const char *net_name, int event);
+char *vsh_domiflist_format(const char *xml);
+char *vsh_domifaddr_format(VireoDomainInterface **ifaces, int n, bool full);
+
+/* vsh_edit.c: run $VISUAL, $EDITOR or vi on @path (terminal inherited);
+ * false after printing an error. */
+bool vsh_edit_run_editor(VshCtl *ctl, const char *path);
+
 /* vsh_shell.c: the interactive loop. */
 int vsh_shell_run(VshCtl *ctl);
 
@@ -123,6 +152,23 @@ bool vsh_cmd_resume(VshCtl *ctl, const VshCmd *cmd);
 bool vsh_cmd_domcapabilities(VshCtl *ctl, const VshCmd *cmd);
 bool vsh_cmd_console(VshCtl *ctl, const VshCmd *cmd);
 bool vsh_cmd_event(VshCtl *ctl, const VshCmd *cmd);
+bool vsh_cmd_net_define(VshCtl *ctl, const VshCmd *cmd);
+bool vsh_cmd_net_create(VshCtl *ctl, const VshCmd *cmd);
+bool vsh_cmd_net_undefine(VshCtl *ctl, const VshCmd *cmd);
+bool vsh_cmd_net_start(VshCtl *ctl, const VshCmd *cmd);
+bool vsh_cmd_net_destroy(VshCtl *ctl, const VshCmd *cmd);
+bool vsh_cmd_net_autostart(VshCtl *ctl, const VshCmd *cmd);
+bool vsh_cmd_net_list(VshCtl *ctl, const VshCmd *cmd);
+bool vsh_cmd_net_info(VshCtl *ctl, const VshCmd *cmd);
+bool vsh_cmd_net_dumpxml(VshCtl *ctl, const VshCmd *cmd);
+bool vsh_cmd_net_uuid(VshCtl *ctl, const VshCmd *cmd);
+bool vsh_cmd_net_name(VshCtl *ctl, const VshCmd *cmd);
+bool vsh_cmd_net_update(VshCtl *ctl, const VshCmd *cmd);
+bool vsh_cmd_net_dhcp_leases(VshCtl *ctl, const VshCmd *cmd);
+bool vsh_cmd_net_edit(VshCtl *ctl, const VshCmd *cmd);
+bool vsh_cmd_net_event(VshCtl *ctl, const VshCmd *cmd);
+bool vsh_cmd_domiflist(VshCtl *ctl, const VshCmd *cmd);
+bool vsh_cmd_domifaddr(VshCtl *ctl, const VshCmd *cmd);
 
 /* vsh_cmds_lifecycle.c: "acpi,agent,..." (--mode of shutdown and reboot)
  * into VIREO_SHUTDOWN_* flags; NULL gives 0.  Returns 0, or -1 for an

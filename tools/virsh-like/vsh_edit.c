@@ -18,10 +18,8 @@ typedef enum {
     EDIT_FORCE,       /* f */
 } EditAnswer;
 
-/* Run $VISUAL, $EDITOR or vi on @path with the terminal inherited.
- * Returns false after printing an error. */
-static bool
-edit_run_editor(VshCtl *ctl, const char *path)
+bool
+vsh_edit_run_editor(VshCtl *ctl, const char *path)
 {
     const char *editor = g_getenv("VISUAL");
     g_auto(GStrv) argv = NULL;
@@ -94,7 +92,7 @@ edit_loop(VshCtl *ctl, const char *name, const char *path, const char *orig)
         g_autoptr(GError) gerr = NULL;
         VireoDomain *dom;
 
-        if (run_editor && !edit_run_editor(ctl, path))
+        if (run_editor && !vsh_edit_run_editor(ctl, path))
             return false;
         if (!g_file_get_contents(path, &text, NULL, &gerr)) {
             vsh_error(ctl, "cannot read '%s': %s", path, gerr->message);

@@ -1,5 +1,5 @@
 /* vsh_shell.c: the interactive shell: readline loop, history file, tab
- * completion of command names, options and domain names. */
+ * completion of command names, options, domain and network names. */
 #include <config.h>
 
 #include <stdio.h>
@@ -49,6 +49,28 @@ add_domain_names(GPtrArray *out, const char *prefix)
     vireo_domain_list_free(doms);
 }
 
+/* Network names from the open connection (never connects). */
+static void
+add_network_names(GPtrArray *out, const char *prefix)
+{
+    VireoNetwork **nets = NULL;
+    int n;
+
+    if (!shell_ctl->conn)
+        return;
+    if ((n = vireo_conn_list_networks(shell_ctl->conn, 0, &nets)) < 0) {
+        vireo_reset_error();
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        const char *name = vireo_network_get_name(nets[i]);
+
+        if (g_str_has_prefix(name, prefix))
+            g_ptr_array_add(out, g_strdup(name));
+    }
+    vireo_network_list_free(nets);
+}
+
 /* Candidates for the word @text when the line so far is @line. */
 static char **
 collect_candidates(const char *line, int start, const char *text)
@@ -73,6 +95,9 @@ collect_candidates(const char *line, int start, const char *text)
         if (*text != '-' && def->opts[0].name &&
             strcmp(def->opts[0].name, "domain") == 0)
             add_domain_names(out, text);
+        if (*text != '-' && def->opts[0].name &&
+            strcmp(def->opts[0].name, "network") == 0)
+            add_network_names(out, text);
     }
     g_ptr_array_add(out, NULL);
     return (char **) g_ptr_array_free(g_steal_pointer(&out), FALSE);

@@ -124,7 +124,84 @@ static const VshOptDef opts_domcaps[] = {
       "machine type (/domain/os/type/@machine)" },
     END_OPTS
 };
+#define NETWORK_OPT \
+    { "network", VSH_OT_STRING, VSH_OFLAG_REQ | VSH_OFLAG_POS, \
+      "network name or uuid" }
+static const VshOptDef opts_network[] = { NETWORK_OPT, END_OPTS };
+static const VshOptDef opts_net_file[] = {
+    { "file", VSH_OT_STRING, VSH_OFLAG_REQ | VSH_OFLAG_POS,
+      "file containing an XML network description" },
+    { "validate", VSH_OT_BOOL, 0, "validate the XML against the schema" },
+    END_OPTS
+};
+static const VshOptDef opts_net_list[] = {
+    { "inactive", VSH_OT_BOOL, 0, "list inactive networks" },
+    { "all", VSH_OT_BOOL, 0, "list inactive & active networks" },
+    { "persistent", VSH_OT_BOOL, 0, "list persistent networks" },
+    { "transient", VSH_OT_BOOL, 0, "list transient networks" },
+    { "autostart", VSH_OT_BOOL, 0, "list networks with autostart enabled" },
+    { "no-autostart", VSH_OT_BOOL, 0,
+      "list networks with autostart disabled" },
+    { "uuid", VSH_OT_BOOL, 0, "list uuid's only" },
+    { "name", VSH_OT_BOOL, 0, "list network names only" },
+    END_OPTS
+};
+static const VshOptDef opts_net_dumpxml[] = {
+    NETWORK_OPT,
+    { "inactive", VSH_OT_BOOL, 0, "show inactive defined XML" },
+    END_OPTS
+};
+static const VshOptDef opts_net_autostart[] = {
+    NETWORK_OPT,
+    { "disable", VSH_OT_BOOL, 0, "disable autostarting" },
+    END_OPTS
+};
+static const VshOptDef opts_net_leases[] = {
+    NETWORK_OPT,
+    { "mac", VSH_OT_STRING, 0, "MAC address" },
+    END_OPTS
+};
+static const VshOptDef opts_net_update[] = {
+    NETWORK_OPT,
+    { "command", VSH_OT_STRING, VSH_OFLAG_REQ | VSH_OFLAG_POS,
+      "type of update (add-first, add-last (add), delete, or modify)" },
+    { "section", VSH_OT_STRING, VSH_OFLAG_REQ | VSH_OFLAG_POS,
+      "which section of network configuration to update" },
+    { "xml", VSH_OT_STRING, VSH_OFLAG_REQ | VSH_OFLAG_POS,
+      "name of file containing xml (or, if it starts with '<', the complete "
+      "xml element itself) to add/modify, or to be matched for search" },
+    { "parent-index", VSH_OT_STRING, 0,
+      "which parent object to search through" },
+    { "config", VSH_OT_BOOL, 0, "affect next network startup" },
+    { "live", VSH_OT_BOOL, 0, "affect running network" },
+    { "current", VSH_OT_BOOL, 0, "affect current state of network" },
+    END_OPTS
+};
+static const VshOptDef opts_net_event[] = {
+    { "network", VSH_OT_STRING, VSH_OFLAG_POS, "filter by network name or uuid" },
+    { "event", VSH_OT_STRING, 0, "which event type to wait for" },
+    { "loop", VSH_OT_BOOL, 0,
+      "loop until timeout or interrupt, rather than one-shot" },
+    { "timeout", VSH_OT_STRING, 0, "timeout seconds" },
+    { "list", VSH_OT_BOOL, 0, "list valid event types" },
+    END_OPTS
+};
+static const VshOptDef opts_domiflist[] = {
+    DOMAIN_OPT,
+    { "inactive", VSH_OT_BOOL, 0,
+      "get inactive rather than running configuration" },
+    END_OPTS
+};
+static const VshOptDef opts_domifaddr[] = {
+    DOMAIN_OPT,
+    { "interface", VSH_OT_STRING, 0, "network interface name" },
+    { "full", VSH_OT_BOOL, 0, "always display names and MACs of interfaces" },
+    { "source", VSH_OT_STRING, 0,
+      "address source: 'lease', 'agent', or 'arp'" },
+    END_OPTS
+};
 
+#define NET "Network"
 static const VshCmdDef commands[] = {
     { "autostart", vsh_cmd_autostart, opts_autostart, "autostart a domain",
       "Configure a domain to be automatically started at boot.", 0,
@@ -181,6 +258,56 @@ static const VshCmdDef commands[] = {
     { "undefine", vsh_cmd_undefine, opts_domain, "undefine a domain",
       "Undefine an inactive domain, or convert persistent to transient.", 0,
       "Domain" },
+    { "domifaddr", vsh_cmd_domifaddr, opts_domifaddr,
+      "Get network interfaces' addresses for a running domain",
+      "Get network interfaces' addresses for a running domain (from the "
+      "DHCP leases of its networks)", 0, "Domain" },
+    { "domiflist", vsh_cmd_domiflist, opts_domiflist,
+      "list all domain virtual interfaces",
+      "Get network interfaces of a domain.", 0, "Domain" },
+    { "net-autostart", vsh_cmd_net_autostart, opts_net_autostart,
+      "autostart a network",
+      "Configure a network to be automatically started at boot.", 0, NET },
+    { "net-create", vsh_cmd_net_create, opts_net_file,
+      "create a network from an XML file",
+      "Create a network (transient: gone when destroyed).", 0, NET },
+    { "net-define", vsh_cmd_net_define, opts_net_file,
+      "define an inactive persistent virtual network or modify an existing "
+      "persistent one from an XML file", "Define or modify a persistent "
+      "virtual network.", 0, NET },
+    { "net-destroy", vsh_cmd_net_destroy, opts_network,
+      "destroy (stop) a network", "Forcefully stop a given network.", 0,
+      NET },
+    { "net-dhcp-leases", vsh_cmd_net_dhcp_leases, opts_net_leases,
+      "print lease info for a given network",
+      "Print lease info for a given network", 0, NET },
+    { "net-dumpxml", vsh_cmd_net_dumpxml, opts_net_dumpxml,
+      "network information in XML",
+      "Output the network information as an XML dump to stdout.", 0, NET },
+    { "net-edit", vsh_cmd_net_edit, opts_network,
+      "edit XML configuration for a network",
+      "Edit the XML configuration for a network.", 0, NET },
+    { "net-event", vsh_cmd_net_event, opts_net_event, "Network Events",
+      "List event types, or wait for network events to occur", 0, NET },
+    { "net-info", vsh_cmd_net_info, opts_network, "network information",
+      "Returns basic information about the network", 0, NET },
+    { "net-list", vsh_cmd_net_list, opts_net_list, "list networks",
+      "Returns list of networks.", 0, NET },
+    { "net-name", vsh_cmd_net_name, opts_network,
+      "convert a network UUID to network name",
+      "Print the name of a network.", 0, NET },
+    { "net-start", vsh_cmd_net_start, opts_network,
+      "start a (previously defined) inactive network",
+      "Start a network.", 0, NET },
+    { "net-undefine", vsh_cmd_net_undefine, opts_network,
+      "undefine a persistent network", "Undefine the configuration for a "
+      "persistent network.", 0, NET },
+    { "net-update", vsh_cmd_net_update, opts_net_update,
+      "update parts of an existing network's configuration",
+      "Update part of an existing network's configuration.", 0, NET },
+    { "net-uuid", vsh_cmd_net_uuid, opts_network,
+      "convert a network name to network UUID",
+      "Print the UUID of a network.", 0, NET },
     { "capabilities", vsh_cmd_capabilities, opts_none, "capabilities",
       "Returns capabilities of hypervisor/driver.", 0, "Host" },
     { "domcapabilities", vsh_cmd_domcapabilities, opts_domcaps,
@@ -357,7 +484,7 @@ vsh_cmd_has(const VshCmd *cmd, const char *name)
 static void
 help_all(void)
 {
-    const char *groups[] = { "Domain", "Host", "Shell" };
+    const char *groups[] = { "Domain", "Host", NET, "Shell" };
 
     printf("Grouped commands:\n\n");
     for (size_t g = 0; g < G_N_ELEMENTS(groups); g++) {

@@ -39,6 +39,8 @@ struct _QemuDriver {
     GMutex event_lock;       /* protects the two fields below */
     QemuDomainEventFunc event_cb;
     void *event_opaque;
+    /* Set once by the daemon before any start (qemu_interface.c). */
+    QemuNetHooks net_hooks;
 };
 
 /* The object for @dom (looked up by UUID): a new reference, or NULL with

@@ -507,23 +507,24 @@ monitor_new(const char *path, const QemuMonitorCallbacks *cb, void *opaque,
     return mon;
 }
 
-QemuMonitor *
-qemu_monitor_open_full(const char *path, pid_t pid, int timeout_ms,
-                       const QemuMonitorCallbacks *cb, void *opaque,
-                       GDestroyNotify opaque_free)
+static QemuMonitor *
+monitor_open(const char *path, pid_t pid, int timeout_ms, const gint *cancel,
+             const QemuMonitorCallbacks *cb, void *opaque,
+             GDestroyNotify opaque_free)
 {
     gint64 deadline = g_get_monotonic_time() + (gint64) timeout_ms * 1000;
     gint64 hs_deadline;
     QemuMonitor *mon;
     int fd;
 
-    if ((fd = qemu_monitor_connect_unix(path, pid, deadline)) < 0)
+    if ((fd = qemu_monitor_connect_unix(path, pid, deadline, cancel)) < 0)
         return NULL;
     mon = monitor_new(path, cb, NULL, NULL);
     mon->fd = fd;
     hs_deadline = MAX(deadline, g_get_monotonic_time() +
                       QEMU_MONITOR_HANDSHAKE_MIN_MS * 1000);
-    if (qemu_monitor_handshake(fd, path, mon->rbuf, hs_deadline) < 0) {
+    if (qemu_monitor_handshake(fd, path, mon->rbuf, hs_deadline,
+                               cancel) < 0) {
         monitor_unref(mon);
         return NULL;
     }
@@ -533,6 +534,23 @@ qemu_monitor_open_full(const char *path, pid_t pid, int timeout_ms,
     monitor_attach(mon);
     VR_DEBUG("QMP monitor '%s' ready", path);
     return mon;
+}
+
+QemuMonitor *
+qemu_monitor_open_full(const char *path, pid_t pid, int timeout_ms,
+                       const QemuMonitorCallbacks *cb, void *opaque,
+                       GDestroyNotify opaque_free)
+{
+    return monitor_open(path, pid, timeout_ms, NULL, cb, opaque,
+                        opaque_free);
+}
+
+QemuMonitor *
+qemu_monitor_open_cancellable(const char *path, pid_t pid, int timeout_ms,
+                              const gint *cancel,
+                              const QemuMonitorCallbacks *cb, void *opaque)
+{
+    return monitor_open(path, pid, timeout_ms, cancel, cb, opaque, NULL);
 }
 
 QemuMonitor *

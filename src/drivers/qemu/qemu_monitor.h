@@ -48,6 +48,14 @@ QemuMonitor *qemu_monitor_open_full(const char *path, pid_t pid,
                                     const QemuMonitorCallbacks *cb,
                                     void *opaque, GDestroyNotify opaque_free);
 
+/* Like qemu_monitor_open, but gives up (-1 reported, within 0.1 s) as
+ * soon as *@cancel becomes non-zero: for callers that must not hold up
+ * the driver's shutdown.  (Extension.) */
+QemuMonitor *qemu_monitor_open_cancellable(const char *path, pid_t pid,
+                                           int timeout_ms, const gint *cancel,
+                                           const QemuMonitorCallbacks *cb,
+                                           void *opaque);
+
 /* Execute @cmd with @args (owned, may be NULL); on success *reply (if not
  * NULL) receives the owned "return" value.  A QMP error is reported as
  * VR_ERR_INTERNAL_ERROR "unable to execute QEMU command 'CMD': DESC" with

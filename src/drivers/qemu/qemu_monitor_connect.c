@@ -18,6 +18,17 @@
 #include "util/vr_macros.h"
 
 #define CONNECT_RETRY_US 5000
+#define CANCEL_CHECK_MS 100
+
+static bool
+cancelled(const gint *cancel, const char *path)
+{
+    if (!cancel || !g_atomic_int_get(cancel))
+        return false;
+    vr_error_report(VR_ERR_OPERATION_FAILED, VR_FROM_QEMU,
+                    "connecting to QEMU monitor '%s' was cancelled", path);
+    return true;
+}
 
 /* Whether @pid still runs: a zombie (exited, not yet reaped) counts as
  * gone.  Expected answers, not reported. */
@@ -52,7 +63,8 @@ try_connect(const struct sockaddr_un *addr)
 }
 
 int
-qemu_monitor_connect_unix(const char *path, pid_t pid, gint64 deadline)
+qemu_monitor_connect_unix(const char *path, pid_t pid, gint64 deadline,
+                          const gint *cancel)
 {
     struct sockaddr_un addr = { .sun_family = AF_UNIX };
     gint64 start = g_get_monotonic_time();
@@ -80,6 +92,8 @@ qemu_monitor_connect_unix(const char *path, pid_t pid, gint64 deadline)
                             "was ready", (int) pid, path);
             return -1;
         }
+        if (cancelled(cancel, path))
+            return -1;
         if (g_get_monotonic_time() >= deadline) {
             vr_error_report(VR_ERR_OPERATION_TIMEOUT, VR_FROM_QEMU,
                             "timed out after %lld ms connecting to QEMU "
@@ -95,7 +109,8 @@ qemu_monitor_connect_unix(const char *path, pid_t pid, gint64 deadline)
 /* Wait for data until @deadline and append it to @rbuf.  Returns 0, or
  * -1 reported (timeout, EOF, error). */
 static int
-read_more(int fd, const char *path, GString *rbuf, gint64 deadline)
+read_more(int fd, const char *path, GString *rbuf, gint64 deadline,
+          const gint *cancel)
 {
     char chunk[65536];
 
@@ -104,12 +119,16 @@ read_more(int fd, const char *path, GString *rbuf, gint64 deadline)
         struct pollfd pfd = { .fd = fd, .events = POLLIN };
         ssize_t n;
 
+        if (cancelled(cancel, path))
+            return -1;
         if (left <= 0) {
             vr_error_report(VR_ERR_OPERATION_TIMEOUT, VR_FROM_QEMU,
                             "timed out waiting for QEMU monitor '%s' to "
                             "answer", path);
             return -1;
         }
+        if (cancel)
+            left = MIN(left, CANCEL_CHECK_MS);
         if (poll(&pfd, 1, (int) MIN(left, G_MAXINT)) < 0 && errno != EINTR)
             break;
         n = recv(fd, chunk, sizeof(chunk), MSG_DONTWAIT);
@@ -132,7 +151,8 @@ read_more(int fd, const char *path, GString *rbuf, gint64 deadline)
 }
 
 static VrJson *
-read_message(int fd, const char *path, GString *rbuf, gint64 deadline)
+read_message(int fd, const char *path, GString *rbuf, gint64 deadline,
+             const gint *cancel)
 {
     for (;;) {
         int err;
@@ -146,7 +166,7 @@ read_message(int fd, const char *path, GString *rbuf, gint64 deadline)
                             path);
             return NULL;
         }
-        if (read_more(fd, path, rbuf, deadline) < 0)
+        if (read_more(fd, path, rbuf, deadline, cancel) < 0)
             return NULL;
     }
 }
@@ -174,9 +194,10 @@ send_all(int fd, const char *path, const char *text)
 
 int
 qemu_monitor_handshake(int fd, const char *path, GString *rbuf,
-                       gint64 deadline)
+                       gint64 deadline, const gint *cancel)
 {
-    g_autoptr(VrJson) greeting = read_message(fd, path, rbuf, deadline);
+    g_autoptr(VrJson) greeting = read_message(fd, path, rbuf, deadline,
+                                              cancel);
 
     if (!greeting)
         return -1;
@@ -189,7 +210,8 @@ qemu_monitor_handshake(int fd, const char *path, GString *rbuf,
                  "\"id\":\"vireo-0\"}\r\n") < 0)
         return -1;
     for (;;) {
-        g_autoptr(VrJson) msg = read_message(fd, path, rbuf, deadline);
+        g_autoptr(VrJson) msg = read_message(fd, path, rbuf, deadline,
+                                             cancel);
         const VrJson *error;
 
         if (!msg)

@@ -18,12 +18,15 @@
 VrJson *qemu_monitor_take_message(GString *buf, int *err);
 
 /* Connect to the UNIX socket @path, retrying while it is missing or
- * refuses, until @deadline (monotonic, us) or until @pid (when > 0) has
- * exited.  Returns a CLOEXEC fd, or -1 reported. */
-int qemu_monitor_connect_unix(const char *path, pid_t pid, gint64 deadline);
+ * refuses, until @deadline (monotonic, us), until @pid (when > 0) has
+ * exited, or until *@cancel (when not NULL) becomes non-zero.  Returns a
+ * CLOEXEC fd, or -1 reported. */
+int qemu_monitor_connect_unix(const char *path, pid_t pid, gint64 deadline,
+                              const gint *cancel);
 
-/* Read the greeting and negotiate capabilities on @fd before @deadline.
- * Bytes read past the capabilities reply stay in @rbuf.  Returns 0, or
- * -1 reported. */
+/* Read the greeting and negotiate capabilities on @fd before @deadline
+ * (giving up early when *@cancel, if not NULL, becomes non-zero).  Bytes
+ * read past the capabilities reply stay in @rbuf.  Returns 0, or -1
+ * reported. */
 int qemu_monitor_handshake(int fd, const char *path, GString *rbuf,
-                           gint64 deadline);
+                           gint64 deadline, const gint *cancel);

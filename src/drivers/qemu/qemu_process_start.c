@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "drivers/qemu/qemu_command.h"
+#include "drivers/qemu/qemu_interface.h"
 #include "drivers/qemu/qemu_process.h"
 #include "util/vr_error.h"
 #include "util/vr_file.h"
@@ -30,6 +31,7 @@ typedef struct {
     VrDomainDef *def;        /* the live definition (owned by obj once set) */
     QemuCaps *caps;
     const char *emulator;
+    GArray *tap_fds;         /* our copies, closed once QEMU has them */
 } QemuStart;
 
 static int
@@ -287,7 +289,7 @@ phase_prepare_host(QemuStart *st)
     }
     if (st->drv->qemu_uid != (uid_t) -1 && prepare_user_files(st, priv) < 0)
         return -1;
-    return 0;
+    return qemu_interface_prepare(st->drv, st->obj, &st->tap_fds);
 }
 
 /* Phase 4: spawn QEMU (own session, log file, QEMU user) and connect to
@@ -304,6 +306,8 @@ phase_launch(QemuStart *st)
         .log_path = st->drv->log_dir,
         .id = obj->id,
         .kvm_usable = qemu_host_kvm_usable(),
+        .tap_fds = st->tap_fds ? (const int *) st->tap_fds->data : NULL,
+        .n_tap_fds = st->tap_fds ? st->tap_fds->len : 0,
     };
     g_autoptr(VrCommand) cmd = qemu_command_build(st->def, st->caps, &params);
     g_autofree char *line = NULL;
@@ -444,6 +448,7 @@ qemu_process_start(QemuDriver *drv, VrDomainObj *obj, unsigned int flags,
     VR_DEBUG("domain '%s': phase launch", obj->name);
     if (phase_launch(&st) < 0)
         goto fail;
+    qemu_interface_close_fds(&st.tap_fds);
     VR_DEBUG("domain '%s': phase finish", obj->name);
     if (phase_finish(&st) < 0)
         goto fail;
@@ -454,6 +459,7 @@ qemu_process_start(QemuDriver *drv, VrDomainObj *obj, unsigned int flags,
 
  fail:
     qemu_caps_unref(st.caps);
+    qemu_interface_close_fds(&st.tap_fds);
     {
         g_autoptr(VrError) err = vr_error_copy_last();
 

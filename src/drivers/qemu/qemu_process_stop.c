@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "drivers/qemu/qemu_interface.h"
 #include "drivers/qemu/qemu_process.h"
 #include "util/vr_error.h"
 #include "util/vr_file.h"
@@ -213,6 +214,7 @@ qemu_process_stop(QemuDriver *drv, VrDomainObj *obj, int reason, int detail)
         stop_qemu(obj, priv);
     remove_run_files(priv);
     hand_back(priv);
+    qemu_interface_release(drv, obj);
 
     priv = detach(obj, reason, &was_up, &transient);
     if (was_up)

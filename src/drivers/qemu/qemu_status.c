@@ -370,10 +370,11 @@ open_adopted_monitor(QemuDriver *drv, VrDomainObj *obj)
 
     for (;;) {
         gint64 left = (deadline - g_get_monotonic_time()) / 1000;
-        QemuMonitor *mon = qemu_monitor_open(priv->monitor_path, priv->pid,
-                                             (int) MAX(left, 1),
-                                             &qemu_process_monitor_cb,
-                                             priv->watch);
+        QemuMonitor *mon =
+            qemu_monitor_open_cancellable(priv->monitor_path, priv->pid,
+                                          (int) MAX(left, 1), &drv->quitting,
+                                          &qemu_process_monitor_cb,
+                                          priv->watch);
         const char *why;
 
         if (mon)
