@@ -74,12 +74,8 @@ net_report_inactive(const char *name)
 static void
 report_no_network(const char *what, const char *value)
 {
-    g_autofree char *msg = g_strdup_printf("no network with matching %s "
-                                           "'%s'", what, value);
-    g_autofree char *full = g_strdup_printf("Network not found: %s", msg);
-
-    vr_error_set_raw(NET_ERR_NO_NETWORK, VR_FROM_NETWORK,
-                     VR_ERR_LEVEL_ERROR, full, "Network not found: %s", msg);
+    vr_error_report(VR_ERR_NO_NETWORK, VR_FROM_NETWORK,
+                    "no network with matching %s '%s'", what, value);
 }
 
 NetObj *

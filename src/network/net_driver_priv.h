@@ -17,7 +17,6 @@
 
 #include "network/net_driver.h"
 
-#define NET_ERR_NO_NETWORK 43   /* libvirt's VIR_ERR_NO_NETWORK */
 
 typedef struct _NetObj NetObj;
 
