@@ -66,9 +66,17 @@ net_reply(int rc, NetRef *ref, vr_nonnull_network *net)
     return 0;
 }
 
+/* Refuse read-only clients (opened read-only, or on the read-only socket;
+ * the RPC server already refuses the latter for calls without
+ * VR_RPC_PROC_READONLY_OK, this keeps the handlers safe on their own). */
 static int
 check_write(VrRpcSession *sess, const char *api)
 {
+    if (vr_rpc_session_is_readonly(sess)) {
+        vr_error_report(VR_ERR_OPERATION_DENIED, VR_FROM_NETWORK,
+                        "read only access prevents %s", api);
+        return -1;
+    }
     return daemon_client_check_write_from(sess, api, VR_FROM_NETWORK);
 }
 

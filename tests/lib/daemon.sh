@@ -108,3 +108,52 @@ vireo_eventually() {
     done
     return 1
 }
+
+# ---- network namespaces (tests of virtual networks) ----
+#   vireo_netns_setup TAG      create and enter-able namespace vireo-t-TAG-$$
+#                              with lo up; sets NS.  Status 1 when
+#                              `ip netns add` is not permitted.
+#   vireo_start_in_netns NAME [args...]
+#                              vireo_start, but vireod runs inside $NS
+#                              (clients still use the UNIX sockets).
+# At exit every process left in the namespace (dnsmasq, QEMU) is killed and
+# the namespace deleted, after the daemons are stopped.
+_vireo_netns=""
+
+vireo_netns_cleanup() {
+    vireo_cleanup
+    for n in $_vireo_netns; do
+        for p in $(ip netns pids "$n" 2>/dev/null); do
+            kill -KILL "$p" 2>/dev/null
+        done
+        ip netns del "$n" 2>/dev/null
+    done
+}
+
+vireo_netns_setup() {
+    NS="vireo-t-$1-$$"
+    ip netns add "$NS" 2>/dev/null || return 1
+    _vireo_netns="$_vireo_netns $NS"
+    trap vireo_netns_cleanup EXIT
+    ip -n "$NS" link set lo up
+}
+
+vireo_start_in_netns() {
+    _name=$1; shift
+    ROOT=$(mktemp -d "/tmp/vireo-test-$_name.XXXXXX")
+    _vireo_roots="$_vireo_roots $ROOT"
+    SOCK="$ROOT/run/vireo/vireo-sock"
+    SOCK_RO="$ROOT/run/vireo/vireo-sock-ro"
+    URI="qemu+unix:///system?socket=$SOCK"
+    URI_RO="qemu+unix:///system?socket=$SOCK_RO"
+    # `ip netns exec` execs vireod: $DPID is the daemon itself
+    ip netns exec "$NS" "$VIREOD" --root "$ROOT" "$@" \
+        >>"$ROOT/vireod.log" 2>&1 &
+    DPID=$!
+    _vireo_pids="$_vireo_pids $DPID"
+    if ! vireo_wait_socket "$SOCK"; then
+        echo "# vireod did not start; log follows"
+        sed 's/^/#   /' "$ROOT/vireod.log" | tail -20
+        return 1
+    fi
+}

@@ -197,12 +197,18 @@ vsh_cmd_net_list(VshCtl *ctl, const VshCmd *cmd)
     VireoNetwork **nets = NULL;
     bool name = vsh_cmd_has(cmd, "name");
     bool uuid = vsh_cmd_has(cmd, "uuid");
+    bool table = vsh_cmd_has(cmd, "table");
     unsigned int flags = vsh_net_list_flags(
         vsh_cmd_has(cmd, "all"), vsh_cmd_has(cmd, "inactive"),
         vsh_cmd_has(cmd, "persistent"), vsh_cmd_has(cmd, "transient"),
         vsh_cmd_has(cmd, "autostart"), vsh_cmd_has(cmd, "no-autostart"));
     int n;
 
+    if (table + name + uuid > 1) {
+        vsh_error(ctl, "Only one argument from --table, --name and --uuid "
+                  "may be specified.");
+        return false;
+    }
     if ((n = vireo_conn_list_networks(ctl->conn, flags, &nets)) < 0) {
         vsh_error(ctl, "Failed to list networks");
         return false;
@@ -212,10 +218,7 @@ vsh_cmd_net_list(VshCtl *ctl, const VshCmd *cmd)
         char buf[VIREO_UUID_STRING_BUFLEN];
 
         vireo_network_get_uuid_string(nets[i], buf);
-        if (name && uuid)
-            printf("%-36s %s\n", buf, vireo_network_get_name(nets[i]));
-        else
-            printf("%s\n", uuid ? buf : vireo_network_get_name(nets[i]));
+        printf("%s\n", uuid ? buf : vireo_network_get_name(nets[i]));
     }
     if (!name && !uuid)
         net_list_table(ctl, nets, n);

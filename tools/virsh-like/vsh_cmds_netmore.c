@@ -72,14 +72,16 @@ update_report(VshCtl *ctl, VireoNetwork *net, unsigned int flags)
     const char *name = vireo_network_get_name(net);
     bool live = flags & VIREO_NETWORK_UPDATE_AFFECT_LIVE;
 
+    /* no newline: virsh's messages lack it (the end-of-command newline
+     * ends the line) */
     if (flags & VIREO_NETWORK_UPDATE_AFFECT_CONFIG)
         vsh_print_extra(ctl, live ? "Updated network %s persistent config "
-                        "and live state\n" : "Updated network %s persistent "
-                        "config\n", name);
+                        "and live state" : "Updated network %s persistent "
+                        "config", name);
     else if (live || vireo_network_is_active(net) > 0)
-        vsh_print_extra(ctl, "Updated network %s live state\n", name);
+        vsh_print_extra(ctl, "Updated network %s live state", name);
     else
-        vsh_print_extra(ctl, "Updated network %s persistent config\n", name);
+        vsh_print_extra(ctl, "Updated network %s persistent config", name);
     vireo_reset_error();
 }
 

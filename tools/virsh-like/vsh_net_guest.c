@@ -17,6 +17,7 @@
 typedef struct {
     GMutex lock;
     bool loop;
+    bool timestamp;            /* --timestamp: prefix each line */
     int count;
     int wake[2];
 } NetEventWait;
@@ -39,6 +40,17 @@ vsh_net_event_format(const char *net_name, int event)
                            net_name, vireo_network_event_string(event));
 }
 
+/* libvirt's virTimeStringNowRaw(): UTC, "2024-05-01 10:00:00.123+0000". */
+static char *
+net_event_timestamp(void)
+{
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+    g_autofree char *base = g_date_time_format(now, "%Y-%m-%d %H:%M:%S");
+
+    return g_strdup_printf("%s.%03d+0000", base,
+                           g_date_time_get_microsecond(now) / 1000);
+}
+
 static void
 net_event_print(VireoConn *conn, VireoNetwork *net, int event, int detail,
                 void *opaque)
@@ -50,6 +62,11 @@ net_event_print(VireoConn *conn, VireoNetwork *net, int event, int detail,
 
     g_mutex_lock(&w->lock);
     if (w->loop || w->count == 0) {
+        if (w->timestamp) {
+            g_autofree char *ts = net_event_timestamp();
+
+            printf("%s: ", ts);
+        }
         fputs(line, stdout);
         fflush(stdout);
         w->count++;
@@ -122,7 +139,8 @@ vsh_cmd_net_event(VshCtl *ctl, const VshCmd *cmd)
     g_autoptr(VireoNetwork) net = NULL;
     const char *event = vsh_cmd_opt(cmd, "event");
     const char *tmo = vsh_cmd_opt(cmd, "timeout");
-    NetEventWait w = { .loop = vsh_cmd_has(cmd, "loop") };
+    NetEventWait w = { .loop = vsh_cmd_has(cmd, "loop"),
+                       .timestamp = vsh_cmd_has(cmd, "timestamp") };
     int timeout = 0;
     bool ok;
 
@@ -130,16 +148,23 @@ vsh_cmd_net_event(VshCtl *ctl, const VshCmd *cmd)
         printf("%s\n", vireo_network_event_id_string(0));
         return true;
     }
-    if (event && vireo_network_event_id_from_string(event) < 0) {
+    if (!event) {
+        vsh_error(ctl, "either --list or --event <type> is required");
+        return false;
+    }
+    if (vireo_network_event_id_from_string(event) < 0) {
         vsh_error(ctl, "unknown event type %s", event);
         return false;
     }
     if (tmo && vsh_parse_timeout(tmo, &timeout) < 0) {
-        vsh_error(ctl, "invalid timeout value '%s'", tmo);
+        vsh_error(ctl, "Numeric value '%s' for <timeout> option is "
+                  "malformed or out of range", tmo);
         return false;
     }
+    /* As virsh: an unknown --network is reported, then events of every
+     * network are awaited. */
     if (vsh_cmd_has(cmd, "network") && !(net = vsh_lookup_network(ctl, cmd)))
-        return false;
+        vsh_report_error(ctl);
     if (!g_unix_open_pipe(w.wake, FD_CLOEXEC, NULL)) {
         vsh_error(ctl, "cannot create a pipe: %s", g_strerror(errno));
         return false;
@@ -154,6 +179,18 @@ vsh_cmd_net_event(VshCtl *ctl, const VshCmd *cmd)
 }
 
 /* ---- domiflist ------------------------------------------------------- */
+
+/* vsh_lookup_domain(), then, as virsh's domain lookup does, drop the
+ * library error so that only "failed to get domain 'x'" is printed. */
+static VireoDomain *
+lookup_domain(VshCtl *ctl, const VshCmd *cmd)
+{
+    VireoDomain *dom = vsh_lookup_domain(ctl, cmd);
+
+    if (!dom)
+        vireo_reset_error();
+    return dom;
+}
 
 typedef struct {
     GPtrArray *cells;          /* 5 per interface */
@@ -243,7 +280,7 @@ vsh_domiflist_format(const char *xml)
 bool
 vsh_cmd_domiflist(VshCtl *ctl, const VshCmd *cmd)
 {
-    g_autoptr(VireoDomain) dom = vsh_lookup_domain(ctl, cmd);
+    g_autoptr(VireoDomain) dom = lookup_domain(ctl, cmd);
     unsigned int flags = vsh_cmd_has(cmd, "inactive")
         ? VIREO_DOMAIN_XML_INACTIVE : 0;
     g_autofree char *xml = NULL;
@@ -294,7 +331,7 @@ vsh_domifaddr_format(VireoDomainInterface **ifaces, int n, bool full)
 bool
 vsh_cmd_domifaddr(VshCtl *ctl, const VshCmd *cmd)
 {
-    g_autoptr(VireoDomain) dom = vsh_lookup_domain(ctl, cmd);
+    g_autoptr(VireoDomain) dom = lookup_domain(ctl, cmd);
     const char *src = vsh_cmd_opt(cmd, "source");
     const char *only = vsh_cmd_opt(cmd, "interface");
     VireoDomainInterface **ifaces = NULL;
@@ -302,6 +339,8 @@ vsh_cmd_domifaddr(VshCtl *ctl, const VshCmd *cmd)
     unsigned int source = VIREO_DOMAIN_IFADDR_SRC_LEASE;
     int n, kept = 0;
 
+    if (!dom)
+        return false;
     if (src && strcmp(src, "lease") != 0) {
         if (strcmp(src, "agent") == 0)
             source = VIREO_DOMAIN_IFADDR_SRC_AGENT;
@@ -312,8 +351,7 @@ vsh_cmd_domifaddr(VshCtl *ctl, const VshCmd *cmd)
             return false;
         }
     }
-    if (!dom ||
-        (n = vireo_domain_interface_addresses(dom, source, &ifaces, 0)) < 0) {
+    if ((n = vireo_domain_interface_addresses(dom, source, &ifaces, 0)) < 0) {
         vsh_error(ctl, "Failed to query for interfaces addresses");
         return false;
     }

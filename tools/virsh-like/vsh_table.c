@@ -144,6 +144,7 @@ static const VshOptDef opts_net_list[] = {
       "list networks with autostart disabled" },
     { "uuid", VSH_OT_BOOL, 0, "list uuid's only" },
     { "name", VSH_OT_BOOL, 0, "list network names only" },
+    { "table", VSH_OT_BOOL, 0, "list table (default)" },
     END_OPTS
 };
 static const VshOptDef opts_net_dumpxml[] = {
@@ -184,6 +185,7 @@ static const VshOptDef opts_net_event[] = {
       "loop until timeout or interrupt, rather than one-shot" },
     { "timeout", VSH_OT_STRING, 0, "timeout seconds" },
     { "list", VSH_OT_BOOL, 0, "list valid event types" },
+    { "timestamp", VSH_OT_BOOL, 0, "show timestamp for each printed event" },
     END_OPTS
 };
 static const VshOptDef opts_domiflist[] = {
