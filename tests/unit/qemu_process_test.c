@@ -117,7 +117,16 @@ teardown(void **state)
 {
     Fixture *f = *state;
     g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", f->root);
+    QemuDomainRef *refs = NULL;
+    size_t n = 0;
 
+    /* QEMU outlives its driver by design: a test that failed half-way must
+     * not leave guests running, so destroy whatever is still active. */
+    if (qemu_domain_list_all(f->drv, VR_LIST_DOMAINS_ACTIVE, true, &refs, &n) == 0) {
+        for (size_t i = 0; i < n; i++)
+            qemu_domain_destroy(f->drv, &refs[i], 0);
+        qemu_domain_ref_array_free(refs, n);
+    }
     qemu_driver_free(f->drv);
     vr_paths_free(f->paths);
     g_array_free(f->events, TRUE);
