@@ -15,6 +15,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -56,7 +57,7 @@ net_def_wants_dnsmasq(const VrNetworkDef *def)
 
 /* The unprivileged user dnsmasq drops to (NULL when we are not root). */
 static const char *
-dnsmasq_user(uid_t *uid)
+dnsmasq_user(uid_t *uid, gid_t *gid)
 {
     struct passwd *pw;
 
@@ -64,10 +65,61 @@ dnsmasq_user(uid_t *uid)
         return NULL;
     if ((pw = getpwnam("dnsmasq"))) {
         *uid = pw->pw_uid;
+        *gid = pw->pw_gid;
         return "dnsmasq";
     }
     *uid = 65534;
+    *gid = 65534;
     return "nobody";
+}
+
+/* May @uid/@gid (no supplementary groups) use @path for @bit (4 read,
+ * 1 search) by its mode bits? */
+static bool
+mode_allows(const struct stat *st, uid_t uid, gid_t gid, unsigned int bit)
+{
+    if (st->st_uid == uid)
+        return st->st_mode & (bit << 6);
+    if (st->st_gid == gid)
+        return st->st_mode & (bit << 3);
+    return st->st_mode & bit;
+}
+
+char *
+net_dnsmasq_unreadable(const char *path, uid_t uid, gid_t gid)
+{
+    g_autofree char *dir = g_path_get_dirname(path);
+    struct stat st;
+
+    if (stat(path, &st) < 0 || !mode_allows(&st, uid, gid, 4))
+        return g_strdup(path);
+    while (true) {
+        char *up;
+
+        if (stat(dir, &st) < 0 || !mode_allows(&st, uid, gid, 1))
+            return g_steal_pointer(&dir);
+        if (g_str_equal(dir, "/") || g_str_equal(dir, "."))
+            return NULL;
+        up = g_path_get_dirname(dir);
+        g_free(dir);
+        dir = up;
+    }
+}
+
+/* dnsmasq reads the hosts files after dropping to @user: warn when it
+ * cannot (e.g. a 0700 --root), DNS host entries and DHCP reservations
+ * would silently not work. */
+static void
+check_user_access(const VrNetworkDef *def, const char *user, uid_t uid,
+                  gid_t gid, const char *hosts)
+{
+    g_autofree char *blocker = NULL;
+
+    if (!user || !(blocker = net_dnsmasq_unreadable(hosts, uid, gid)))
+        return;
+    VR_WARN("network '%s': dnsmasq runs as '%s', which cannot read '%s' "
+            "('%s' is not accessible): DNS host entries and DHCP host "
+            "reservations will not work", def->name, user, hosts, blocker);
 }
 
 int
@@ -96,9 +148,10 @@ write_files(NetDriver *drv, const VrNetworkDef *def)
     g_autofree char *hosts = net_state_file(drv, def->name, "hostsfile");
     g_autofree char *addn = net_state_file(drv, def->name, "addnhosts");
     uid_t uid = (uid_t) -1;
+    gid_t gid = (gid_t) -1;
     NetDnsmasqParams p = {
         .pidfile = pid, .leasefile = leases, .hostsfile = hosts,
-        .addnhosts = addn, .user = dnsmasq_user(&uid),
+        .addnhosts = addn, .user = dnsmasq_user(&uid, &gid),
     };
     g_autofree char *text = NULL;
     int fd;
@@ -107,6 +160,7 @@ write_files(NetDriver *drv, const VrNetworkDef *def)
         vr_dir_create(drv->log_dir, 0700) < 0 ||
         net_write_host_files(drv, def) < 0)
         return NULL;
+    check_user_access(def, p.user, uid, gid, hosts);
     text = net_dnsmasq_conf_format(def, &p);
     if (vr_file_write_atomic(conf, text, strlen(text), 0644) < 0)
         return NULL;

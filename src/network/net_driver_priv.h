@@ -111,6 +111,10 @@ void net_dnsmasq_stop(NetDriver *drv, NetObj *obj);
 /* Adopt a dnsmasq left by a previous daemon: @pid alive and running our
  * conf file.  true if adopted. */
 bool net_dnsmasq_adopt(NetDriver *drv, NetObj *obj, pid_t pid);
+/* The first of @path (read) or its parent directories (search) that
+ * @uid/@gid may not use by the mode bits, owned; NULL when all allow it
+ * (or @path is relative and its parents are "."). */
+char *net_dnsmasq_unreadable(const char *path, uid_t uid, gid_t gid);
 /* SIGHUP dnsmasq (re-read hosts files). */
 void net_dnsmasq_reload(NetObj *obj);
 /* The GThreadPool function restarting dnsmasq (data: NetObj ref). */

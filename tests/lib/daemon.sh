@@ -66,6 +66,7 @@ vireo_start_in() {
 vireo_start() {
     _name=$1; shift
     _root=$(mktemp -d "/tmp/vireo-test-$_name.XXXXXX")
+    chmod 711 "$_root"    # unprivileged helpers (dnsmasq, QEMU) traverse it
     _vireo_roots="$_vireo_roots $_root"
     vireo_start_in "$_root" "$@"
 }

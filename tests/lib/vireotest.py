@@ -44,6 +44,9 @@ class Daemon:
     def __init__(self, name, root=None, args=()):
         self.root = root or tempfile.mkdtemp(prefix="vireo-test-%s." % name)
         self.owned = root is None
+        if self.owned:
+            # unprivileged helpers (dnsmasq, QEMU) must traverse the root
+            os.chmod(self.root, 0o711)
         self.sock = os.path.join(self.root, "run", "vireo", "vireo-sock")
         self.sock_ro = self.sock + "-ro"
         self.uri = "qemu+unix:///system?socket=" + self.sock
@@ -107,3 +110,160 @@ def domain_xml(name, uuid=None, mem_mib=128, extra=""):
   </devices>
 </domain>
 """ % (name, u, mem_mib, extra, name)
+
+
+# ---- network namespaces, a vireod inside one, guest consoles ----
+
+def netns_available():
+    """None when `ip netns add` works here, else the reason it does not."""
+    name = "vireo-probe-%d" % os.getpid()
+    r = subprocess.run(["ip", "netns", "add", name], capture_output=True,
+                       text=True)
+    if r.returncode != 0:
+        return "ip netns add is not permitted: " + r.stderr.strip()
+    subprocess.run(["ip", "netns", "del", name], capture_output=True)
+    return None
+
+
+class Netns:
+    """A network namespace of the test, deleted at exit (with whatever
+    links it holds)."""
+
+    def __init__(self, name):
+        self.name = name
+        subprocess.run(["ip", "netns", "add", name], check=True,
+                       capture_output=True)
+        atexit.register(self.delete)
+        self.ip("link", "set", "lo", "up")
+
+    def ip(self, *args, check=True):
+        """`ip -n NS ARGS`; returns stdout (raises when check and it fails)."""
+        r = subprocess.run(["ip", "-n", self.name] + list(args),
+                           capture_output=True, text=True)
+        if check and r.returncode != 0:
+            raise RuntimeError("ip -n %s %s: %s" % (self.name, " ".join(args),
+                                                     r.stderr.strip()))
+        return r.stdout
+
+    def run(self, *args):
+        """ARGS inside the namespace; the CompletedProcess (text)."""
+        return subprocess.run(["ip", "netns", "exec", self.name] + list(args),
+                              capture_output=True, text=True)
+
+    def popen(self, args, **kw):
+        return subprocess.Popen(["ip", "netns", "exec", self.name] + list(args),
+                                **kw)
+
+    def links(self):
+        """Names of the links in the namespace."""
+        import json
+        return [l["ifname"] for l in json.loads(self.ip("-j", "link") or "[]")]
+
+    def delete(self):
+        subprocess.run(["ip", "netns", "del", self.name], capture_output=True)
+
+
+class NetnsDaemon(Daemon):
+    """A vireod running inside network namespace @netns (`ip netns exec`
+    execs it: the pid is vireod's).  Clients use its UNIX socket from any
+    namespace."""
+
+    def __init__(self, name, netns, root=None, args=()):
+        super().__init__(name, root, args)
+        self.netns = netns
+
+    def start(self, timeout=10.0):
+        import socket
+        for sock in (self.sock, self.sock_ro):     # stale after kill -9
+            if os.path.exists(sock):
+                os.unlink(sock)
+        log = open(os.path.join(self.root, "vireod.log"), "ab")
+        self.proc = subprocess.Popen(["ip", "netns", "exec", self.netns,
+                                      VIREOD, "--root", self.root] + self.args,
+                                     stdout=log, stderr=log)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and self.alive():
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                s.connect(self.sock)
+                return self
+            except OSError:
+                time.sleep(0.02)
+            finally:
+                s.close()
+        raise RuntimeError("vireod did not start: " + self.log_tail())
+
+
+def pids_with_cmdline(*words):
+    """Pids whose command line contains every string in @words."""
+    out = []
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open("/proc/%s/cmdline" % pid, "rb") as f:
+                cmd = f.read().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if all(w in cmd for w in words):
+            out.append(int(pid))
+    return out
+
+
+class GuestConsole:
+    """The serial console (pty) of a test guest (tests/guest): markers and
+    a root shell.  Open it right after the start: QEMU drops output while
+    nobody holds the pty."""
+
+    def __init__(self, path):
+        self.path = path
+        self.fd = os.open(path, os.O_RDWR | os.O_NOCTTY | os.O_NONBLOCK)
+        self.buf = b""
+        self.pos = 0
+        self.seq = 0
+
+    def _fill(self, timeout):
+        import select
+        r, _, _ = select.select([self.fd], [], [], timeout)
+        if r:
+            try:
+                self.buf += os.read(self.fd, 65536)
+            except OSError:
+                time.sleep(0.05)
+
+    def wait(self, pattern, timeout, since=None):
+        """The first match of bytes regex @pattern in the output after
+        @since (default: after the last match), waiting up to @timeout s;
+        None on timeout."""
+        import re
+        start = self.pos if since is None else since
+        end = time.monotonic() + timeout
+        while True:
+            m = re.compile(pattern).search(self.buf, start)
+            if m:
+                self.pos = max(self.pos, m.end())
+                return m
+            left = end - time.monotonic()
+            if left <= 0:
+                return None
+            self._fill(min(left, 0.5))
+
+    def run(self, command, timeout=20):
+        """Type @command in the guest shell.  Returns (exit status or None
+        on timeout, the output text after the command line)."""
+        import re
+        self.seq += 1
+        tag = "VR-RC-%d" % self.seq
+        start = len(self.buf)
+        line = "%s; echo %s=$?\n" % (command, tag)
+        os.write(self.fd, line.encode())
+        m = self.wait(tag.encode() + rb"=(\d+)", timeout, since=start)
+        text = self.buf[start:m.start() if m else len(self.buf)]
+        text = re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]", b"", text)
+        return (int(m.group(1)) if m else None,
+                text.decode(errors="replace"))
+
+    def close(self):
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1

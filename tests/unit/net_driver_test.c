@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "network/net_driver.h"
+#include "network/net_driver_priv.h"
 #include "util/vr_command.h"
 #include "util/vr_error.h"
 #include "util/vr_macros.h"
@@ -605,6 +606,44 @@ test_definitions(void **state)
     net_ref_clear(&t);
 }
 
+/* dnsmasq reads its hosts files as its own user: the driver notices
+ * (and warns) when a directory on the way (a 0700 --root) or the file
+ * forbids it.  Regression: a test root from mkdtemp silently broke DNS
+ * host entries and DHCP reservations. */
+static void
+test_dnsmasq_access(void **state G_GNUC_UNUSED)
+{
+    g_autofree char *top = g_dir_make_tmp("vireo-netacc-XXXXXX", NULL);
+    g_autofree char *sub = g_build_filename(top, "network", NULL);
+    g_autofree char *file = g_build_filename(sub, "n.addnhosts", NULL);
+    g_autofree char *res = NULL;
+    uid_t nobody = 65534;
+
+    assert_non_null(top);
+    assert_int_equal(mkdir(sub, 0755), 0);
+    assert_true(g_file_set_contents(file, "10.0.0.1 x\n", -1, NULL));
+    assert_int_equal(chmod(file, 0644), 0);
+    assert_int_equal(chmod(top, 0700), 0);
+    res = net_dnsmasq_unreadable(file, nobody, nobody);
+    assert_string_equal(res, top);
+    g_clear_pointer(&res, g_free);
+    assert_int_equal(chmod(top, 0711), 0);
+    assert_null(net_dnsmasq_unreadable(file, nobody, nobody));
+    /* the owner's bits apply to the owner */
+    assert_int_equal(chown(file, nobody, (gid_t) -1), 0);
+    assert_int_equal(chmod(file, 0600), 0);
+    assert_null(net_dnsmasq_unreadable(file, nobody, nobody));
+    assert_int_equal(chown(file, 0, (gid_t) -1), 0);
+    res = net_dnsmasq_unreadable(file, nobody, nobody);
+    assert_string_equal(res, file);
+    g_clear_pointer(&res, g_free);
+    res = net_dnsmasq_unreadable("/nonexistent/x", nobody, nobody);
+    assert_string_equal(res, "/nonexistent/x");
+    assert_int_equal(unlink(file), 0);
+    assert_int_equal(rmdir(sub), 0);
+    assert_int_equal(rmdir(top), 0);
+}
+
 int
 main(void)
 {
@@ -617,6 +656,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_reconcile, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bridge_mode, setup, teardown),
         cmocka_unit_test_setup_teardown(test_definitions, setup, teardown),
+        cmocka_unit_test(test_dnsmasq_access),
     };
     g_autofree char *skip_reason = enter_netns();
 
