@@ -8,7 +8,8 @@ libglib2.0-dev libxml2-dev libxml2-utils libtirpc-dev libnl-3-dev libnl-route-3-
 libyajl-dev libcmocka-dev libreadline-dev
 libvirt-clients python3-libvirt python3 procps
 qemu-system-x86 qemu-utils cpio xz-utils zstd
-nftables dnsmasq-base iproute2 iputils-ping netcat-openbsd"
+nftables dnsmasq-base iproute2 iputils-ping netcat-openbsd
+openssh-server openssh-client dbus polkitd bc"
 
 if [ "$(id -u)" -ne 0 ]; then
     echo "install-deps.sh: run as root (it installs Debian packages with apt-get)" >&2

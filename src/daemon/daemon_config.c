@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "daemon/daemon_config.h"
+#include "daemon/daemon_dispatch.h"
 #include "util/vr_conf_file.h"
 #include "util/vr_error.h"
 #include "util/vr_file.h"
@@ -15,7 +16,8 @@ static const char *const known_keys[] = {
     "unix_sock_group", "unix_sock_rw_perms", "unix_sock_ro_perms",
     "log_level", "log_outputs", "max_clients", "max_workers", "min_workers",
     "prio_workers", "max_client_requests", "max_message_size",
-    "keepalive_interval", "keepalive_count", NULL,
+    "keepalive_interval", "keepalive_count", "auth_unix_rw", "auth_unix_ro",
+    NULL,
 };
 
 DaemonConfig *
@@ -88,6 +90,31 @@ get_perms(const VrConf *conf, const char *key, const char *origin,
     return 0;
 }
 
+/* auth_unix_rw / auth_unix_ro: "none" or "polkit" (libvirt's names;
+ * libvirt's "sasl" is not supported). */
+static int
+get_auth(const VrConf *conf, const char *key, const char *origin, int *out)
+{
+    g_autofree char *str = NULL;
+
+    if (vr_conf_get_string(conf, key, &str) < 0)
+        return -1;
+    if (!str)
+        return 0;
+    if (g_str_equal(str, "none")) {
+        *out = DAEMON_AUTH_NONE;
+    } else if (g_str_equal(str, "polkit")) {
+        *out = DAEMON_AUTH_POLKIT;
+    } else {
+        vr_error_report(VR_ERR_CONF_SYNTAX, VR_FROM_CONF,
+                        "%s:%d: '%s' must be \"none\" or \"polkit\", not "
+                        "\"%s\"", origin, vr_conf_get(conf, key)->line, key,
+                        str);
+        return -1;
+    }
+    return 0;
+}
+
 static int
 get_uint(const VrConf *conf, const char *key, long long min, long long max,
          unsigned int *out)
@@ -126,7 +153,9 @@ apply(DaemonConfig *cfg, const VrConf *conf, const char *origin)
         get_uint(conf, "keepalive_interval", 0, 3600,
                  &cfg->keepalive_interval) < 0 ||
         get_uint(conf, "keepalive_count", 0, 1000,
-                 &cfg->keepalive_count) < 0)
+                 &cfg->keepalive_count) < 0 ||
+        get_auth(conf, "auth_unix_rw", origin, &cfg->auth_unix_rw) < 0 ||
+        get_auth(conf, "auth_unix_ro", origin, &cfg->auth_unix_ro) < 0)
         return -1;
     cfg->log_level = (int) level;
     cfg->max_message_size = (size_t) msg;

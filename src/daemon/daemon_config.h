@@ -23,6 +23,8 @@ typedef struct {
     size_t max_message_size;           /* 33554432, also the maximum */
     unsigned int keepalive_interval;   /* 5 s; 0 disables */
     unsigned int keepalive_count;      /* 5 */
+    int auth_unix_rw;                  /* DAEMON_AUTH_NONE or _POLKIT */
+    int auth_unix_ro;                  /* DAEMON_AUTH_NONE */
 } DaemonConfig;
 
 /* A configuration holding the defaults above.  Never fails. */

@@ -11,16 +11,23 @@
 
 #include "drivers/qemu/qemu_driver.h"
 #include "network/net_driver.h"
+#include "storage/storage_driver.h"
 #include "rpc/rpc_server.h"
 
 typedef struct _DaemonEvents DaemonEvents;
 typedef struct _DaemonConsoles DaemonConsoles;
 
+/* Authentication schemes (AUTH_LIST's wire values). */
+enum { DAEMON_AUTH_NONE = 0, DAEMON_AUTH_POLKIT = 2 };
+
 /* What every session of one daemon shares; outlives the server. */
 typedef struct {
     QemuDriver *qemu;
     NetDriver *net;       /* NULL: network calls fail with NO_SUPPORT */
+    StorageDriver *storage;   /* NULL: storage calls fail with NO_SUPPORT */
     bool privileged;      /* system mode: our URI is qemu:///system */
+    int auth_rw;          /* DAEMON_AUTH_* for the read-write socket */
+    int auth_ro;          /* ... and for the read-only socket */
     DaemonEvents *events;       /* NULL: no event registrations possible */
     DaemonConsoles *consoles;   /* NULL: no consoles */
     /* autodestroy work started by closing sessions, still running */
@@ -44,6 +51,12 @@ void daemon_context_wait_background(DaemonContext *ctx,
  * a DaemonContext as opaque: allocate and free the client's state. */
 void *daemon_session_open(VrRpcSession *sess, void *opaque);
 void daemon_session_close(VrRpcSession *sess, void *priv, void *opaque);
+
+/* VrRpcCallCheckFunc (opaque unused): refuse every call but AUTH_LIST
+ * and AUTH_POLKIT from a session that still has to pass polkit, with
+ * code 39 "authentication required", logged with the peer's uid/pid. */
+int daemon_session_check_auth(VrRpcSession *sess, const VrRpcProcedure *proc,
+                              void *opaque);
 
 /* Register the REMOTE program on @srv.  Returns 0 or -1 (reported). */
 int daemon_dispatch_register(VrRpcServer *srv);

@@ -11,6 +11,7 @@
 #include "daemon/daemon_console.h"
 #include "daemon/daemon_dispatch_priv.h"
 #include "daemon/daemon_events.h"
+#include "daemon/daemon_polkit.h"
 #include "drivers/qemu/qemu_driver_lifecycle.h"
 #include "util/vr_error.h"
 #include "util/vr_log.h"
@@ -38,6 +39,10 @@ daemon_context_init(DaemonContext *ctx)
         net_driver_set_event_callback(ctx->net,
                                       daemon_events_broadcast_network,
                                       ctx->events);
+    if (ctx->storage)
+        storage_driver_set_event_callback(ctx->storage,
+                                          daemon_events_broadcast_storage,
+                                          ctx->events);
 }
 
 void
@@ -47,6 +52,8 @@ daemon_context_clear(DaemonContext *ctx)
         qemu_driver_set_event_callback(ctx->qemu, NULL, NULL);
     if (ctx->net)
         net_driver_set_event_callback(ctx->net, NULL, NULL);
+    if (ctx->storage)
+        storage_driver_set_event_callback(ctx->storage, NULL, NULL);
     g_clear_pointer(&ctx->events, daemon_events_free);
     g_clear_pointer(&ctx->consoles, daemon_consoles_free);
     g_mutex_clear(&ctx->bg_lock);
@@ -59,6 +66,10 @@ daemon_session_open(VrRpcSession *sess, void *opaque)
     DaemonClient *client = g_new0(DaemonClient, 1);
 
     client->ctx = opaque;
+    if ((vr_rpc_session_is_readonly(sess) ? client->ctx->auth_ro
+                                          : client->ctx->auth_rw) ==
+        DAEMON_AUTH_POLKIT)
+        client->auth_pending = 1;
     if (client->ctx->events)
         daemon_events_add_session(client->ctx->events, sess);
     return client;
@@ -149,6 +160,12 @@ daemon_client_check_write_from(VrRpcSession *sess, const char *api,
     DaemonClient *client = vr_rpc_session_get_private(sess);
 
     if (g_atomic_int_get(&client->readonly)) {
+        pid_t pid;
+        uid_t uid;
+
+        vr_rpc_session_get_peer(sess, &pid, &uid, NULL);
+        VR_WARN("refused %s to uid %u pid %d: read-only connection", api,
+                (unsigned) uid, (int) pid);
         vr_error_report(VR_ERR_OPERATION_DENIED, from,
                         "read only access prevents %s", api);
         return -1;
@@ -162,13 +179,59 @@ daemon_client_check_write(VrRpcSession *sess, const char *api)
     return daemon_client_check_write_from(sess, api, VR_FROM_DOMAIN);
 }
 
+int
+daemon_session_check_auth(VrRpcSession *sess, const VrRpcProcedure *proc,
+                          void *opaque)
+{
+    DaemonClient *client = vr_rpc_session_get_private(sess);
+    pid_t pid;
+    uid_t uid;
+
+    if (!client || !g_atomic_int_get(&client->auth_pending) ||
+        proc->proc == VR_PROC_AUTH_LIST || proc->proc == VR_PROC_AUTH_POLKIT)
+        return 0;
+    vr_rpc_session_get_peer(sess, &pid, &uid, NULL);
+    VR_WARN("refused %s to uid %u pid %d: authentication required",
+            proc->name ? proc->name : "a call", (unsigned) uid, (int) pid);
+    vr_error_report(VR_ERR_RPC, VR_FROM_RPC, "authentication required");
+    return -1;
+}
+
 DAEMON_HANDLER(auth_list)
 {
+    DaemonClient *client = vr_rpc_session_get_private(sess);
     vr_auth_list_ret *r = ret;
 
-    /* Only "none": socket permissions are the access control. */
+    /* "none" (0) once a client passed (or needs no) polkit check:
+     * socket permissions are then the access control; else polkit (2). */
     r->types.types_len = 1;
     r->types.types_val = g_new0(int, 1);
+    if (g_atomic_int_get(&client->auth_pending))
+        r->types.types_val[0] = DAEMON_AUTH_POLKIT;
+    return 0;
+}
+
+DAEMON_HANDLER(auth_polkit)
+{
+    DaemonClient *client = vr_rpc_session_get_private(sess);
+    vr_auth_polkit_ret *r = ret;
+    const char *action = vr_rpc_session_is_readonly(sess) ?
+        DAEMON_POLKIT_ACTION_MONITOR : DAEMON_POLKIT_ACTION_MANAGE;
+    pid_t pid;
+    uid_t uid;
+
+    r->complete = 1;
+    if (!g_atomic_int_get(&client->auth_pending))
+        return 0;           /* nothing to check (libvirtd says the same) */
+    vr_rpc_session_get_peer(sess, &pid, &uid, NULL);
+    if (daemon_polkit_check(pid, uid, action) < 0) {
+        VR_WARN("refused AUTH_POLKIT to uid %u pid %d: %s", (unsigned) uid,
+                (int) pid, vr_error_message());
+        return -1;
+    }
+    VR_INFO("polkit allowed %s to uid %u pid %d", action, (unsigned) uid,
+            (int) pid);
+    g_atomic_int_set(&client->auth_pending, 0);
     return 0;
 }
 

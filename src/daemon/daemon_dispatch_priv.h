@@ -11,6 +11,7 @@ typedef struct {
     DaemonContext *ctx;
     gint readonly;        /* CONNECT_OPEN asked for read-only (flag bit 0) */
     gint autodestroy;     /* started a domain with the AUTODESTROY flag */
+    gint auth_pending;    /* polkit check required and not yet passed */
 } DaemonClient;
 
 /* The client's driver (never NULL once the session exists). */
@@ -37,6 +38,7 @@ void daemon_dom_to_wire(vr_nonnull_domain *dom, QemuDomainRef *ref);
 
 /* daemon_dispatch_connect.c */
 DAEMON_HANDLER(auth_list);
+DAEMON_HANDLER(auth_polkit);
 DAEMON_HANDLER(connect_supports_feature);
 DAEMON_HANDLER(connect_open);
 DAEMON_HANDLER(connect_close);

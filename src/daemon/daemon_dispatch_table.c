@@ -11,6 +11,7 @@
 #include <config.h>
 
 #include "daemon/daemon_dispatch_priv.h"
+#include "daemon/daemon_dispatch_storage.h"
 
 #define RO VR_RPC_PROC_READONLY_OK
 #define HP VR_RPC_PROC_HIGH_PRIO
@@ -33,6 +34,8 @@
 const VrRpcProcedure daemon_remote_procs[] = {
     /* handshake and connection */
     PROC_NOARGS(AUTH_LIST, auth_list, vr_auth_list_ret, RO | HP | PRE | IN),
+    /* not inline: asks polkitd over D-Bus */
+    PROC_NOARGS(AUTH_POLKIT, auth_polkit, vr_auth_polkit_ret, RO | HP | PRE),
     PROC(CONNECT_SUPPORTS_FEATURE, connect_supports_feature,
          vr_connect_supports_feature_args, vr_connect_supports_feature_ret,
          RO | HP | PRE | IN),
@@ -222,6 +225,9 @@ const VrRpcProcedure daemon_remote_procs[] = {
     PROC_NORET(CONNECT_NETWORK_EVENT_DEREGISTER_ANY,
                connect_network_event_deregister_any,
                vr_connect_network_event_deregister_any_args, RO | HP | IN),
+
+    /* storage pools and volumes (daemon_dispatch_storage.h) */
+    DAEMON_STORAGE_PROCS,
 };
 
 const size_t daemon_remote_nprocs = G_N_ELEMENTS(daemon_remote_procs);

@@ -14,6 +14,7 @@
 
 #include "daemon/daemon_events.h"
 #include "daemon/daemon_dispatch_priv.h"
+#include "daemon/daemon_dispatch_storage.h"
 #include "util/vr_error.h"
 #include "util/vr_log.h"
 
@@ -21,6 +22,7 @@ typedef struct {
     int callback_id;          /* -1 for legacy registrations */
     int event_id;
     bool network;             /* a network registration (313), not domain */
+    bool storage;             /* a storage pool registration (368) */
     bool has_dom;             /* filter on @uuid (domain or network) */
     unsigned char uuid[16];
 } DaemonEventReg;
@@ -159,7 +161,8 @@ send_one(VrRpcSession *sess, const DaemonEventReg *reg,
 static bool
 reg_matches(const DaemonEventReg *reg, const QemuDomainEvent *event)
 {
-    return !reg->network && reg->event_id == (int) event->id &&
+    return !reg->network && !reg->storage &&
+           reg->event_id == (int) event->id &&
            (!reg->has_dom ||
             memcmp(reg->uuid, event->dom.uuid, sizeof(reg->uuid)) == 0);
 }
@@ -230,7 +233,7 @@ daemon_events_broadcast_network(const NetRef *net, int event, int detail,
         for (guint i = 0; i < es->regs->len; i++) {
             const DaemonEventReg *reg = &g_array_index(es->regs,
                                                        DaemonEventReg, i);
-            if (reg->network &&
+            if (reg->network && !reg->storage &&
                 (!reg->has_dom ||
                  memcmp(reg->uuid, net->uuid, sizeof(reg->uuid)) == 0))
                 send_network(es->sess, reg, net, event, detail);
@@ -294,6 +297,7 @@ events_remove(DaemonEvents *ev, VrRpcSession *sess, int id, int event_id,
         const DaemonEventReg *reg = &g_array_index(es->regs,
                                                    DaemonEventReg, i);
         if (reg->callback_id == id && reg->network == network &&
+            !reg->storage &&
             (id != -1 || reg->event_id == event_id)) {
             g_array_remove_index(es->regs, i);
             rc = 0;
@@ -436,4 +440,108 @@ DAEMON_HANDLER(connect_network_event_deregister_any)
         return -1;
     }
     return 0;
+}
+
+/* ---- storage pool events (368/369, messages 370/373) ---- */
+
+/* Send 370 (lifecycle) or 373 (refresh) for @reg to @sess (lock held). */
+static void
+send_storage(VrRpcSession *sess, const DaemonEventReg *reg,
+             const StoragePoolRef *pool, int event_id, int event, int detail)
+{
+    vr_storage_pool_event_lifecycle_msg lc = { reg->callback_id };
+    vr_storage_pool_event_refresh_msg rf = { reg->callback_id };
+    vr_nonnull_storage_pool *wire = event_id == 0 ? &lc.pool : &rf.pool;
+    int rc;
+
+    wire->name = pool->name;        /* borrowed: never xdr_free'd */
+    memcpy(wire->uuid, pool->uuid, sizeof(wire->uuid));
+    lc.event = event;
+    lc.detail = detail;
+    if (event_id == 0)
+        rc = vr_rpc_session_send_message(
+            sess, VR_PROGRAM, VR_PROC_STORAGE_POOL_EVENT_LIFECYCLE,
+            (xdrproc_t) xdr_vr_storage_pool_event_lifecycle_msg, &lc);
+    else
+        rc = vr_rpc_session_send_message(
+            sess, VR_PROGRAM, VR_PROC_STORAGE_POOL_EVENT_REFRESH,
+            (xdrproc_t) xdr_vr_storage_pool_event_refresh_msg, &rf);
+    if (rc < 0)
+        VR_DEBUG("storage event not sent: %s", vr_error_message());
+}
+
+void
+daemon_events_broadcast_storage(const StoragePoolRef *pool, int event_id,
+                                int event, int detail, void *opaque)
+{
+    DaemonEvents *ev = opaque;
+    GHashTableIter iter;
+    gpointer value;
+
+    if (!pool->name)
+        return;
+    g_mutex_lock(&ev->lock);
+    g_hash_table_iter_init(&iter, ev->sessions);
+    while (g_hash_table_iter_next(&iter, NULL, &value)) {
+        DaemonEventSession *es = value;
+
+        for (guint i = 0; i < es->regs->len; i++) {
+            const DaemonEventReg *reg = &g_array_index(es->regs,
+                                                       DaemonEventReg, i);
+            if (reg->storage && reg->event_id == event_id &&
+                (!reg->has_dom ||
+                 memcmp(reg->uuid, pool->uuid, sizeof(reg->uuid)) == 0))
+                send_storage(es->sess, reg, pool, event_id, event, detail);
+        }
+    }
+    g_mutex_unlock(&ev->lock);
+}
+
+DAEMON_HANDLER(connect_storage_pool_event_register_any)
+{
+    const vr_connect_storage_pool_event_register_any_args *a = args;
+    vr_connect_storage_pool_event_register_any_ret *r = ret;
+    DaemonEvents *ev = client_events(sess);
+    DaemonEventReg reg = { .callback_id = 0, .event_id = a->eventID,
+                           .storage = true };
+
+    if (!ev ||
+        check_event_id(a->eventID, VR_STORAGE_POOL_EVENT_ID_LAST) < 0)
+        return -1;
+    if (a->pool) {
+        reg.has_dom = true;
+        memcpy(reg.uuid, a->pool->uuid, sizeof(reg.uuid));
+    }
+    if (events_add(ev, sess, &reg) < 0)
+        return -1;
+    r->callbackID = reg.callback_id;
+    return 0;
+}
+
+DAEMON_HANDLER(connect_storage_pool_event_deregister_any)
+{
+    const vr_connect_storage_pool_event_deregister_any_args *a = args;
+    DaemonEvents *ev = client_events(sess);
+    DaemonEventSession *es;
+    int rc = -1;
+
+    if (!ev)
+        return -1;
+    g_mutex_lock(&ev->lock);
+    es = g_hash_table_lookup(ev->sessions, sess);
+    for (guint i = 0; es && i < es->regs->len && a->callbackID >= 0; i++) {
+        if (g_array_index(es->regs, DaemonEventReg, i).storage &&
+            g_array_index(es->regs, DaemonEventReg, i).callback_id ==
+            a->callbackID) {
+            g_array_remove_index(es->regs, i);
+            rc = 0;
+            break;
+        }
+    }
+    g_mutex_unlock(&ev->lock);
+    if (rc < 0)
+        vr_error_report(VR_ERR_INTERNAL_ERROR, VR_FROM_RPC,
+                        "storage pool event callback %d not registered",
+                        a->callbackID);
+    return rc;
 }

@@ -8,6 +8,7 @@
 #include "daemon/daemon_dispatch.h"
 #include "drivers/qemu/qemu_driver_lifecycle.h"
 #include "network/net_driver.h"
+#include "storage/storage_driver.h"
 
 /* Registrations one session may hold at once. */
 #define DAEMON_MAX_EVENT_CALLBACKS 256
@@ -34,6 +35,13 @@ void daemon_events_broadcast(const QemuDomainEvent *event, void *opaque);
  * registration (313) matching @net.  Any thread. */
 void daemon_events_broadcast_network(const NetRef *net, int event,
                                      int detail, void *opaque);
+
+/* The StorageEventFunc for storage_driver_set_event_callback with the
+ * DaemonEvents as opaque: STORAGE_POOL_EVENT_LIFECYCLE (370) or _REFRESH
+ * (373) to every matching storage registration (368).  Any thread. */
+void daemon_events_broadcast_storage(const StoragePoolRef *pool,
+                                     int event_id, int event, int detail,
+                                     void *opaque);
 
 /* Number of registrations of @sess (tests). */
 unsigned int daemon_events_count(DaemonEvents *ev, VrRpcSession *sess);

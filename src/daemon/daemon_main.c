@@ -22,6 +22,7 @@
 
 #include "daemon/daemon_config.h"
 #include "daemon/daemon_dispatch.h"
+#include "daemon/daemon_dispatch_storage.h"
 #include "drivers/qemu/qemu_driver.h"
 #include "drivers/qemu/qemu_driver_lifecycle.h"
 #include "network/net_driver.h"
@@ -43,6 +44,7 @@ typedef struct {
     char *pid_file;
     gboolean verbose;
     gboolean version;
+    int timeout;          /* --timeout: idle seconds before exiting; 0 never */
 } DaemonOptions;
 
 static void
@@ -74,6 +76,9 @@ parse_options(int *argc, char ***argv, DaemonOptions *o)
           "log informational messages to stderr", NULL },
         { "version", 'V', 0, G_OPTION_ARG_NONE, &o->version,
           "print the version and exit", NULL },
+        { "timeout", 't', 0, G_OPTION_ARG_INT, &o->timeout,
+          "exit after SECS idle seconds (no clients, no running domains, "
+          "no active networks)", "SECS" },
         { NULL }
     };
     g_autoptr(GOptionContext) ctx =
@@ -87,6 +92,10 @@ parse_options(int *argc, char ***argv, DaemonOptions *o)
     }
     if (*argc > 1) {
         fprintf(stderr, "vireod: unexpected argument '%s'\n", (*argv)[1]);
+        return -1;
+    }
+    if (o->timeout < 0) {
+        fprintf(stderr, "vireod: --timeout must not be negative\n");
         return -1;
     }
     if (o->system && o->session) {
@@ -239,6 +248,7 @@ start_server(const DaemonConfig *cfg, const VrPaths *paths,
                                         cfg->unix_sock_ro_perms, gid,
                                         true) < 0)
         return NULL;
+    vr_rpc_server_set_call_check(srv, daemon_session_check_auth, NULL);
     return g_steal_pointer(&srv);
 }
 
@@ -280,6 +290,45 @@ load_config(const DaemonOptions *o, const VrPaths *paths, DaemonConfig *cfg)
                      outputs) < 0)
         return -1;
     return 0;
+}
+
+/* The --timeout watch: quits the loop once the daemon has been idle (no
+ * client, no running domain, no active network) for @limit seconds. */
+typedef struct {
+    GMainLoop *loop;
+    VrRpcServer *srv;
+    DaemonContext *ctx;
+    int limit;
+    gint64 idle_since;    /* monotonic us; 0: busy at the last check */
+} IdleWatch;
+
+static bool
+daemon_is_idle(const IdleWatch *w)
+{
+    if (vr_rpc_server_session_count(w->srv) > 0 ||
+        qemu_domain_count(w->ctx->qemu, true) != 0)
+        return false;
+    return !w->ctx->net || net_count(w->ctx->net, true) == 0;
+}
+
+static gboolean
+on_idle_tick(gpointer data)
+{
+    IdleWatch *w = data;
+    gint64 now = g_get_monotonic_time();
+
+    if (!daemon_is_idle(w)) {
+        w->idle_since = 0;
+        return G_SOURCE_CONTINUE;
+    }
+    if (!w->idle_since)
+        w->idle_since = now;
+    if (now - w->idle_since >= (gint64) w->limit * G_USEC_PER_SEC) {
+        VR_INFO("idle for %d s: exiting (--timeout)", w->limit);
+        g_main_loop_quit(w->loop);
+        return G_SOURCE_REMOVE;
+    }
+    return G_SOURCE_CONTINUE;
 }
 
 /* QemuNetHooks.network_bridge: the QEMU driver asks the network driver
@@ -327,11 +376,14 @@ run(const DaemonOptions *o, VrPaths *paths, const DaemonConfig *cfg,
 {
     g_autoptr(QemuDriver) qemu = NULL;
     NetDriver *net = NULL;
+    StorageDriver *storage = NULL;
     g_autoptr(VrRpcServer) srv = NULL;
     g_autoptr(GMainLoop) loop = g_main_loop_new(NULL, FALSE);
     const char *root = paths->root ? paths->root : paths->run_dir;
     VR_AUTOCLOSE int pidfd = -1;
     DaemonContext ctx = { 0 };
+    IdleWatch idle = { .loop = loop, .ctx = &ctx, .limit = o->timeout };
+    guint idle_id = 0;
 
     if (vr_paths_create(paths) < 0 ||
         (pidfd = pidfile_acquire(paths->pidfile, root)) < 0)
@@ -340,11 +392,15 @@ run(const DaemonOptions *o, VrPaths *paths, const DaemonConfig *cfg,
     if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
         VR_WARN("cannot become a child subreaper: %s", g_strerror(errno));
     if (!(qemu = qemu_driver_new(paths)) ||
-        !(net = start_network_driver(paths, qemu)))
+        !(net = start_network_driver(paths, qemu)) ||
+        !(storage = daemon_storage_start(paths, qemu)))
         goto fail;
     ctx.qemu = qemu;
     ctx.net = net;
+    ctx.storage = storage;
     ctx.privileged = paths->privileged;
+    ctx.auth_rw = cfg->auth_unix_rw;
+    ctx.auth_ro = cfg->auth_unix_ro;
     daemon_context_init(&ctx);
     if (!(srv = start_server(cfg, paths, &ctx)))
         goto fail;
@@ -353,6 +409,8 @@ run(const DaemonOptions *o, VrPaths *paths, const DaemonConfig *cfg,
     qemu_driver_start_background(qemu);
     /* Adopt running networks, define "default", autostart. */
     net_driver_start_background(net);
+    /* Refresh active pools, autostart the others. */
+    storage_driver_start_background(storage);
 
     g_unix_signal_add(SIGTERM, on_quit_signal, loop);
     g_unix_signal_add(SIGINT, on_quit_signal, loop);
@@ -360,8 +418,14 @@ run(const DaemonOptions *o, VrPaths *paths, const DaemonConfig *cfg,
     VR_INFO("vireod %s ready in %lld ms (%s mode, sockets in %s)",
             PACKAGE_VERSION, (long long) (g_get_monotonic_time() - t0) / 1000,
             paths->privileged ? "system" : "session", paths->run_dir);
+    if (o->timeout > 0) {
+        idle.srv = srv;
+        idle_id = g_timeout_add_seconds(1, on_idle_tick, &idle);
+    }
     detach_done(status_fd);
     g_main_loop_run(loop);
+    if (idle_id && g_main_context_find_source_by_id(NULL, idle_id))
+        g_source_remove(idle_id);
 
     vr_rpc_server_shutdown(srv, SHUTDOWN_TIMEOUT_MS);
     g_clear_pointer(&srv, vr_rpc_server_free);
@@ -369,8 +433,10 @@ run(const DaemonOptions *o, VrPaths *paths, const DaemonConfig *cfg,
     /* Background work stops; running QEMUs keep running. */
     qemu_driver_shutdown(qemu);
     net_driver_shutdown(net);      /* networks keep running */
+    storage_driver_shutdown(storage);  /* volume jobs end; pools stay */
     daemon_context_clear(&ctx);
     free_network_driver(qemu, net);
+    daemon_storage_free(qemu, storage);
     unlink(paths->sock_rw);
     unlink(paths->sock_ro);
     unlink(paths->pidfile);
@@ -381,6 +447,7 @@ run(const DaemonOptions *o, VrPaths *paths, const DaemonConfig *cfg,
     if (ctx.events)
         daemon_context_clear(&ctx);
     free_network_driver(qemu, net);
+    daemon_storage_free(qemu, storage);
     unlink(paths->pidfile);
     return EXIT_FAILURE;
 }

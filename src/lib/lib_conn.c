@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "lib/lib_internal.h"
+#include "lib/lib_session.h"
+#include "lib/lib_ssh.h"
 #include "lib/lib_uri.h"
 #include "util/vr_error.h"
 #include "util/vr_log.h"
@@ -12,6 +14,7 @@
 #define VR_FEATURE_PROGRAM_KEEPALIVE 10
 #define VR_KEEPALIVE_INTERVAL 5      /* seconds, as virsh */
 #define VR_KEEPALIVE_COUNT 6
+#define VR_KEEPALIVE_COUNT_SSH 3     /* a dead link is noticed in ~20 s */
 
 VireoConn *
 vr_lib_conn_ref(VireoConn *conn)
@@ -26,6 +29,7 @@ vr_lib_conn_unref(VireoConn *conn)
     if (!conn || !g_atomic_ref_count_dec(&conn->ref))
         return;
     vr_rpc_conn_free(conn->rpc);
+    vr_lib_ssh_free(conn->ssh);     /* after its connection: ssh sees EOF */
     vr_lib_async_shutdown(conn);
     g_hash_table_unref(conn->event_cbs);
     g_hash_table_unref(conn->net_event_cbs);
@@ -74,13 +78,25 @@ vr_lib_stream_open(VireoConn *conn, int proc, xdrproc_t args_filter,
     return st;
 }
 
-/* AUTH_LIST: only "none" (0) is supported.  A daemon that does not know
- * the procedure needs no authentication either. */
+/* AUTH_POLKIT: the daemon asks polkit about our process. */
+static int
+conn_auth_polkit(VireoConn *conn)
+{
+    vr_auth_polkit_ret ret = { 0 };
+
+    return vr_lib_call(conn, VR_PROC_AUTH_POLKIT, NULL, NULL,
+                       (xdrproc_t) xdr_vr_auth_polkit_ret, &ret);
+}
+
+/* AUTH_LIST: "none" (0) or polkit (2) are supported.  A daemon that does
+ * not know the procedure needs no authentication either. */
 static int
 conn_check_auth(VireoConn *conn)
 {
     vr_auth_list_ret ret = { 0 };
     bool none = false;
+    bool polkit = false;
+    int first;
 
     if (vr_lib_call(conn, VR_PROC_AUTH_LIST, NULL, NULL,
                     (xdrproc_t) xdr_vr_auth_list_ret, &ret) < 0) {
@@ -89,18 +105,21 @@ conn_check_auth(VireoConn *conn)
         vr_error_reset();
         return 0;
     }
-    for (u_int i = 0; i < ret.types.types_len; i++)
+    for (u_int i = 0; i < ret.types.types_len; i++) {
         none |= ret.types.types_val[i] == 0;
-    if (ret.types.types_len > 0 && !none) {
-        vr_error_report(VR_ERR_AUTH_FAILED, VR_FROM_REMOTE,
-                        "the daemon requires an authentication method "
-                        "(type %d) libvireo does not support",
-                        ret.types.types_val[0]);
-        xdr_free((xdrproc_t) xdr_vr_auth_list_ret, (char *) &ret);
-        return -1;
+        polkit |= ret.types.types_val[i] == 2;
     }
+    first = ret.types.types_len ? ret.types.types_val[0] : 0;
+    none |= ret.types.types_len == 0;
     xdr_free((xdrproc_t) xdr_vr_auth_list_ret, (char *) &ret);
-    return 0;
+    if (none)
+        return 0;
+    if (polkit)
+        return conn_auth_polkit(conn);
+    vr_error_report(VR_ERR_AUTH_FAILED, VR_FROM_REMOTE,
+                    "the daemon requires an authentication method "
+                    "(type %d) libvireo does not support", first);
+    return -1;
 }
 
 /* Feature probe; an unknown procedure means "not supported" (0). */
@@ -137,7 +156,8 @@ conn_handshake(VireoConn *conn, const VrLibUri *uri, unsigned int flags)
         return -1;
     if (keepalive)
         vr_rpc_conn_set_keepalive(conn->rpc, VR_KEEPALIVE_INTERVAL,
-                                  VR_KEEPALIVE_COUNT);
+                                  conn->ssh ? VR_KEEPALIVE_COUNT_SSH
+                                            : VR_KEEPALIVE_COUNT);
     args.name = &name;
     args.flags = (flags & VIREO_CONN_READONLY) ? 1 : 0;
     return vr_lib_call(conn, VR_PROC_CONNECT_OPEN,
@@ -181,9 +201,15 @@ vireo_conn_open(const char *uri, unsigned int flags)
     conn->uri = g_strdup(parsed->uri);
     conn->readonly = flags & VIREO_CONN_READONLY;
     vr_lib_async_init(conn);
-    if ((conn->rpc = vr_rpc_conn_open_unix(parsed->socket)))
+    if (parsed->host)
+        conn->rpc = vr_lib_ssh_open(parsed, &conn->ssh);
+    else if (vr_lib_session_ensure(parsed) == 0)
+        conn->rpc = vr_rpc_conn_open_unix(parsed->socket);
+    if (conn->rpc)
         vr_rpc_conn_set_async_handler(conn->rpc, vr_lib_async_frame, conn);
     if (!conn->rpc || conn_handshake(conn, parsed, flags) < 0) {
+        if (conn->ssh)
+            vr_lib_ssh_explain(conn->ssh);   /* why ssh failed, if it did */
         vr_lib_conn_unref(conn);
         return NULL;
     }

@@ -9,7 +9,8 @@
 #include "util/vr_paths.h"
 
 #define VR_LIB_URI_HINT \
-    "use qemu:///system, qemu:///session or qemu+unix:///system?socket=PATH"
+    "use qemu:///system, qemu:///session, qemu+unix:///system?socket=PATH " \
+    "or qemu+ssh://[user@]host[:port]/system"
 
 /* Query parameters only the client looks at: never sent to the daemon. */
 static const char *const client_only_params[] = {
@@ -28,6 +29,10 @@ vr_lib_uri_free(VrLibUri *uri)
     g_free(uri->path);
     g_free(uri->socket);
     g_free(uri->open_name);
+    g_free(uri->host);
+    g_free(uri->user);
+    g_free(uri->keyfile);
+    g_free(uri->known_hosts);
     g_free(uri);
 }
 
@@ -72,9 +77,10 @@ uri_split_scheme(VrLibUri *res, const char *scheme)
                   "only; " VR_LIB_URI_HINT, res->driver, res->uri);
         return -1;
     }
-    if (res->transport && strcmp(res->transport, "unix") != 0) {
-        uri_error("unsupported transport '%s' in '%s': only local "
-                  "connections are supported; " VR_LIB_URI_HINT,
+    if (res->transport && strcmp(res->transport, "unix") != 0 &&
+        strcmp(res->transport, "ssh") != 0) {
+        uri_error("unsupported transport '%s' in '%s': only local and "
+                  "ssh connections are supported; " VR_LIB_URI_HINT,
                   res->transport, res->uri);
         return -1;
     }
@@ -118,13 +124,46 @@ uri_pick_socket(VrLibUri *res, GHashTable *params, bool readonly)
             return -1;
         }
         res->socket = g_strdup(sock);
+        res->explicit_socket = true;
         return 0;
     }
+    if (res->host)
+        return 0;         /* the far side's default: the helper knows */
     if (!(paths = vr_paths_new(!res->session, NULL)))
         return -1;
     res->socket = g_strdup(readonly && !res->session ? paths->sock_ro
                                                      : paths->sock_rw);
     return 0;
+}
+
+/* A boolean query value: "1" or "0" (libvirt's no_verify / no_tty). */
+static int
+uri_get_bool(VrLibUri *res, GHashTable *params, const char *key, bool *out)
+{
+    const char *val = params ? g_hash_table_lookup(params, key) : NULL;
+
+    if (!val)
+        return 0;
+    if (strcmp(val, "0") != 0 && strcmp(val, "1") != 0) {
+        uri_error("%s in '%s' must be 0 or 1, not '%s'", key, res->uri, val);
+        return -1;
+    }
+    *out = val[0] == '1';
+    return 0;
+}
+
+/* The ssh parameters: keyfile, known_hosts, no_verify, no_tty. */
+static int
+uri_ssh_params(VrLibUri *res, GHashTable *params)
+{
+    const char *key = params ? g_hash_table_lookup(params, "keyfile") : NULL;
+    const char *kh = params ? g_hash_table_lookup(params, "known_hosts")
+                            : NULL;
+
+    res->keyfile = g_strdup(key && *key ? key : NULL);
+    res->known_hosts = g_strdup(kh && *kh ? kh : NULL);
+    return uri_get_bool(res, params, "no_verify", &res->no_verify) < 0 ||
+           uri_get_bool(res, params, "no_tty", &res->no_tty) < 0 ? -1 : 0;
 }
 
 /* Check host and path; fills res->path and res->session. */
@@ -134,10 +173,22 @@ uri_check_location(VrLibUri *res, GUri *guri)
     const char *host = g_uri_get_host(guri);
     const char *path = g_uri_get_path(guri);
 
-    if (host && *host) {
-        uri_error("remote host '%s' in '%s' is not supported (no transport "
-                  "for it yet); " VR_LIB_URI_HINT, host, res->uri);
+    bool ssh = g_strcmp0(res->transport, "ssh") == 0;
+
+    if (host && *host && !ssh) {
+        uri_error("remote host '%s' in '%s' needs a transport: "
+                  "use qemu+ssh://%s/system", host, res->uri, host);
         return -1;
+    }
+    if (ssh && (!host || !*host)) {
+        uri_error("'%s' names no host: use "
+                  "qemu+ssh://[user@]host[:port]/system", res->uri);
+        return -1;
+    }
+    if (ssh) {
+        res->host = g_strdup(host);
+        res->user = g_strdup(g_uri_get_user(guri));
+        res->port = MAX(g_uri_get_port(guri), 0);
     }
     if (strcmp(path, "/system") != 0 && strcmp(path, "/session") != 0) {
         uri_error("unexpected path '%s' in '%s': a QEMU URI ends in /system "
@@ -174,7 +225,9 @@ vr_lib_uri_parse(const char *uri, bool readonly)
         uri_error("invalid query in URI '%s': %s", res->uri, gerr->message);
         return NULL;
     }
-    if (uri_pick_socket(res, params, readonly) < 0)
+    res->readonly = readonly;
+    if (uri_pick_socket(res, params, readonly) < 0 ||
+        (res->host && uri_ssh_params(res, params) < 0))
         return NULL;
     query = uri_daemon_query(params);
     res->open_name = g_strdup_printf("%s://%s%s", res->driver, res->path,

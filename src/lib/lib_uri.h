@@ -8,12 +8,23 @@
 typedef struct _VrLibUri {
     char *uri;        /* the URI after defaults, as given by the user */
     char *driver;     /* "qemu" */
-    char *transport;  /* NULL (local), "unix" */
+    char *transport;  /* NULL (local), "unix", "ssh" */
     char *path;       /* "/system" or "/session" */
     bool session;     /* per-user daemon */
-    char *socket;     /* the UNIX socket to connect */
+    char *socket;     /* the UNIX socket to connect; for ssh the far
+                       * side's ?socket= or NULL (the helper's default) */
     char *open_name;  /* sent with CONNECT_OPEN: no transport, no
                        * client-only parameters ("qemu:///system") */
+    bool readonly;    /* the read-only socket was asked for */
+    bool explicit_socket; /* ?socket= was given */
+    /* ssh transport only (NULL / 0 otherwise) */
+    char *host;
+    int port;         /* 0: ssh's default */
+    char *user;
+    char *keyfile;
+    char *known_hosts;
+    bool no_verify;   /* ?no_verify=1: do not check the host key */
+    bool no_tty;      /* ?no_tty=1: never prompt, even on a terminal */
 } VrLibUri;
 
 /* The URI to use when the caller gave none: $VIREO_DEFAULT_URI when set

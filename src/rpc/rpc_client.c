@@ -252,7 +252,12 @@ io_deliver_stream(VrRpcConn *conn, VrRpcMessage *msg)
         g_mutex_unlock(&conn->lock);
         return false;
     }
-    if (h->status == VR_STATUS_CONTINUE && msg->len > VR_RPC_HEADER_END) {
+    if (h->type == VR_MSG_STREAM_HOLE) {
+        /* queued in order with the data; pending counts data bytes only */
+        if (!st->closing && h->status == VR_STATUS_CONTINUE)
+            g_queue_push_tail(&st->rx, g_steal_pointer(&msg));
+    } else if (h->status == VR_STATUS_CONTINUE &&
+               msg->len > VR_RPC_HEADER_END) {
         if (!st->closing) {
             st->pending += msg->len - VR_RPC_HEADER_END;
             g_queue_push_tail(&st->rx, g_steal_pointer(&msg));
@@ -293,8 +298,12 @@ io_handle_frame(VrRpcConn *conn, VrRpcMessage *msg)
             return;
         io_deliver_async(conn, msg);
         return;
-    case VR_MSG_MESSAGE:
     case VR_MSG_STREAM_HOLE:
+        if (io_deliver_stream(conn, msg))
+            return;
+        io_deliver_async(conn, msg);
+        return;
+    case VR_MSG_MESSAGE:
         io_deliver_async(conn, msg);
         return;
     default:
@@ -759,14 +768,43 @@ vr_rpc_conn_stream_send(VrRpcConnStream *st, const void *data, size_t len)
     return 0;
 }
 
-/* Copy up to @len queued bytes into @buf (lock held). */
+static bool
+is_hole(const VrRpcMessage *msg)
+{
+    return msg && msg->header.type == VR_MSG_STREAM_HOLE;
+}
+
+/* The length of the hole frame @msg (0 when malformed). */
+static gint64
+hole_length(VrRpcMessage *msg)
+{
+    size_t len;
+    const guint8 *data = vr_rpc_message_payload(msg, &len);
+    vr_stream_hole hole = { 0 };
+    XDR xdr;
+
+    xdrmem_create(&xdr, (char *) data, len, XDR_DECODE);
+    if (!xdr_vr_stream_hole(&xdr, &hole) || hole.length < 0)
+        hole.length = 0;
+    xdr_destroy(&xdr);
+    return hole.length;
+}
+
+/* Copy up to @len queued bytes into @buf, stopping at a hole (lock
+ * held).  With @skip_holes, holes are dropped instead. */
 static size_t
-stream_take(VrRpcConnStream *st, guint8 *buf, size_t len)
+stream_take(VrRpcConnStream *st, guint8 *buf, size_t len, bool skip_holes)
 {
     size_t done = 0;
     VrRpcMessage *head;
 
     while (done < len && (head = g_queue_peek_head(&st->rx))) {
+        if (is_hole(head)) {
+            if (!skip_holes)
+                break;
+            vr_rpc_message_free(g_queue_pop_head(&st->rx));
+            continue;
+        }
         size_t avail = head->len - VR_RPC_HEADER_END - st->rx_offset;
         size_t n = MIN(avail, len - done);
 
@@ -782,9 +820,10 @@ stream_take(VrRpcConnStream *st, guint8 *buf, size_t len)
     return done;
 }
 
-gssize
-vr_rpc_conn_stream_recv(VrRpcConnStream *st, void *buf, size_t len,
-                        int timeout_ms)
+/* Shared by recv and recv_hole (@hole NULL: holes are dropped). */
+static gssize
+stream_recv(VrRpcConnStream *st, void *buf, size_t len, int timeout_ms,
+            gint64 *hole)
 {
     gint64 deadline = g_get_monotonic_time() +
                       (gint64) MAX(timeout_ms, 0) * 1000;
@@ -799,9 +838,18 @@ vr_rpc_conn_stream_recv(VrRpcConnStream *st, void *buf, size_t len,
         else if (!g_cond_wait_until(&st->cond, &conn->lock, deadline))
             break;
     }
-    if (!g_queue_is_empty(&st->rx) && len > 0)
-        rc = stream_take(st, buf, len);
-    else if (st->eof && !st->err)
+    if (hole && is_hole(g_queue_peek_head(&st->rx))) {
+        VrRpcMessage *msg = g_queue_pop_head(&st->rx);
+
+        *hole = hole_length(msg);
+        vr_rpc_message_free(msg);
+        rc = -3;
+    } else if (!g_queue_is_empty(&st->rx)) {
+        /* 0 only when @len is 0 or nothing but holes were dropped */
+        rc = len > 0 ? (gssize) stream_take(st, buf, len, !hole) : 0;
+        if (rc == 0)
+            rc = -2;
+    } else if (st->eof && !st->err)
         rc = 0;
     else if (st->err || st->closing || conn->dead)
         rc = stream_report_state(st);
@@ -809,6 +857,43 @@ vr_rpc_conn_stream_recv(VrRpcConnStream *st, void *buf, size_t len,
         rc = -2;
     g_mutex_unlock(&conn->lock);
     return rc;
+}
+
+gssize
+vr_rpc_conn_stream_recv(VrRpcConnStream *st, void *buf, size_t len,
+                        int timeout_ms)
+{
+    return stream_recv(st, buf, len, timeout_ms, NULL);
+}
+
+gssize
+vr_rpc_conn_stream_recv_hole(VrRpcConnStream *st, void *buf, size_t len,
+                             int timeout_ms, gint64 *hole)
+{
+    return stream_recv(st, buf, len, timeout_ms, hole);
+}
+
+int
+vr_rpc_conn_stream_send_hole(VrRpcConnStream *st, gint64 length)
+{
+    vr_msg_header hdr = st->hdr;
+    vr_stream_hole hole = { length, 0 };
+    guint8 buf[16];
+    XDR xdr;
+    size_t len;
+
+    xdrmem_create(&xdr, (char *) buf, sizeof(buf), XDR_ENCODE);
+    if (!xdr_vr_stream_hole(&xdr, &hole)) {
+        xdr_destroy(&xdr);
+        vr_error_report(VR_ERR_INTERNAL_ERROR, VR_FROM_RPC,
+                        "cannot encode a stream hole");
+        return -1;
+    }
+    len = xdr_getpos(&xdr);
+    xdr_destroy(&xdr);
+    hdr.type = VR_MSG_STREAM_HOLE;
+    hdr.status = VR_STATUS_CONTINUE;
+    return vr_rpc_conn_send_raw(st->conn, &hdr, buf, len);
 }
 
 size_t

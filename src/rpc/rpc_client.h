@@ -114,6 +114,15 @@ int vr_rpc_conn_stream_send(VrRpcConnStream *st, const void *data,
 gssize vr_rpc_conn_stream_recv(VrRpcConnStream *st, void *buf, size_t len,
                                int timeout_ms);
 
+/* Sparse streams: as vr_rpc_conn_stream_recv, but a hole (STREAM_HOLE
+ * frame) at the head is returned as -3 with its length in *@hole (data
+ * before it is returned first).  Plain recv drops holes. */
+gssize vr_rpc_conn_stream_recv_hole(VrRpcConnStream *st, void *buf,
+                                    size_t len, int timeout_ms,
+                                    gint64 *hole);
+/* Send a hole of @length bytes (sparse streams).  0 or -1 (reported). */
+int vr_rpc_conn_stream_send_hole(VrRpcConnStream *st, gint64 length);
+
 /* Bytes received and not yet taken (for tests and flow decisions). */
 size_t vr_rpc_conn_stream_pending(VrRpcConnStream *st);
 

@@ -242,6 +242,9 @@ check_call(VrRpcServer *srv, VrRpcSession *sess, const vr_msg_header *hdr)
                         hdr->proc);
         return NULL;
     }
+    if (srv->call_check &&
+        srv->call_check(sess, proc, srv->call_check_opaque) < 0)
+        return NULL;
     if (!vr_rpc_session_is_open(sess) &&
         !(proc->flags & VR_RPC_PROC_BEFORE_OPEN)) {
         vr_error_report(VR_ERR_INTERNAL_ERROR, VR_FROM_RPC,
@@ -249,12 +252,29 @@ check_call(VrRpcServer *srv, VrRpcSession *sess, const vr_msg_header *hdr)
         return NULL;
     }
     if (sess->readonly && !(proc->flags & VR_RPC_PROC_READONLY_OK)) {
+        VR_WARN("refused %s to uid %u pid %d: read-only socket",
+                proc->name ? proc->name : "a call", (unsigned) sess->uid,
+                (int) sess->pid);
         vr_error_report(VR_ERR_OPERATION_DENIED, VR_FROM_NONE,
                         "read only access prevents %s",
                         proc->name ? proc->name : "this operation");
         return NULL;
     }
     return proc;
+}
+
+void
+vr_rpc_server_set_call_check(VrRpcServer *srv, VrRpcCallCheckFunc func,
+                             void *opaque)
+{
+    srv->call_check = func;
+    srv->call_check_opaque = opaque;
+}
+
+unsigned int
+vr_rpc_server_session_count(VrRpcServer *srv)
+{
+    return g_hash_table_size(srv->sessions);
 }
 
 /* Route one CALL frame (taken): an error reply now, or a job. */

@@ -102,6 +102,18 @@ int vr_rpc_server_add_program(VrRpcServer *srv, unsigned int prog,
 int vr_rpc_server_add_unix_listener(VrRpcServer *srv, const char *path,
                                     mode_t mode, gid_t gid, bool readonly);
 
+/* Optional check for every call whose procedure exists, run on the main
+ * thread before the open and read-only checks (libvirtd refuses calls
+ * before authentication first).  Return 0 to go on, or -1 with the error
+ * to send reported.  The daemon uses it for "authentication required". */
+typedef int (*VrRpcCallCheckFunc)(VrRpcSession *sess,
+                                  const VrRpcProcedure *proc, void *opaque);
+void vr_rpc_server_set_call_check(VrRpcServer *srv, VrRpcCallCheckFunc func,
+                                  void *opaque);
+
+/* Sessions currently connected.  Main thread only (e.g. an idle timer). */
+unsigned int vr_rpc_server_session_count(VrRpcServer *srv);
+
 /* Attach an already connected stream fd as a session (tests, ssh later).
  * Like the other setup calls, call it from the thread that runs the main
  * context (or before the loop runs).  Takes @fd.  Returns 0 or -1. */
@@ -181,6 +193,10 @@ typedef struct {
     void (*writable)(VrRpcStream *st, void *opaque);
     /* The stream is over; called once, then @opaque is freed. */
     void (*end)(VrRpcStream *st, VrRpcStreamEnd how, void *opaque);
+    /* A hole of @length bytes from the client (STREAM_HOLE frame, sparse
+     * streams only).  NULL: holes are refused with an error.  Return as
+     * recv. */
+    int (*recv_hole)(VrRpcStream *st, gint64 length, void *opaque);
 } VrRpcStreamFuncs;
 
 /* Bytes of stream data a stream may have queued before
@@ -210,6 +226,9 @@ bool vr_rpc_stream_can_send(VrRpcStream *st);
 /* Queue @len bytes as data frames of at most 262120 bytes.  Returns 0, or
  * -1 when the stream is not active (no error reported). */
 int vr_rpc_stream_send(VrRpcStream *st, const void *data, size_t len);
+/* Queue a hole of @length bytes (a STREAM_HOLE frame, type 6: sparse
+ * streams only).  Returns 0 or -1 (not active; nothing reported). */
+int vr_rpc_stream_send_hole(VrRpcStream *st, gint64 length);
 /* Queue our end of data (empty CONTINUE); the client then finishes.
  * Returns 0 or -1 (not active). */
 int vr_rpc_stream_send_eof(VrRpcStream *st);

@@ -58,6 +58,8 @@ struct _VrRpcServer {
     GArray *programs;         /* VrRpcProgram */
     GPtrArray *listeners;     /* VrRpcListener* */
     GHashTable *sessions;     /* main only: set of open VrRpcSession* */
+    VrRpcCallCheckFunc call_check;  /* set before serving; may be NULL */
+    void *call_check_opaque;
     GThreadPool *workers;
     GThreadPool *prio_workers;
     GAsyncQueue *done;        /* VrRpcDone* from any thread */

@@ -265,10 +265,11 @@ session_handle_frame(VrRpcSession *sess, VrRpcMessage *msg)
         vr_rpc_session_queue_error(sess, hdr);
         break;
     case VR_MSG_STREAM:
+    case VR_MSG_STREAM_HOLE:
         vr_rpc_stream_dispatch(sess, msg);
         return;
     default:
-        /* Stray REPLY/MESSAGE/HOLE frames get no answer (FACTS 4.4). */
+        /* Stray REPLY/MESSAGE frames get no answer (FACTS 4.4). */
         VR_DEBUG("ignoring frame of type %d proc %d", hdr->type, hdr->proc);
         break;
     }

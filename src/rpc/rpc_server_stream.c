@@ -98,15 +98,16 @@ stream_frame_freed(VrRpcMessage *msg, void *data)
     vr_rpc_stream_unref(st);
 }
 
-/* Queue one STREAM frame with @status and raw @data. */
+/* Queue one frame of @type (STREAM or STREAM_HOLE) with @status and raw
+ * @data. */
 static int
-stream_queue(VrRpcStream *st, vr_msg_status status, const void *data,
-             size_t len)
+stream_queue_type(VrRpcStream *st, vr_msg_type type, vr_msg_status status,
+                  const void *data, size_t len)
 {
     vr_msg_header hdr = st->hdr;
     VrRpcMessage *msg = vr_rpc_message_new();
 
-    hdr.type = VR_MSG_STREAM;
+    hdr.type = type;
     hdr.status = status;
     if (vr_rpc_message_encode_raw(msg, &hdr, data, len) < 0) {
         vr_rpc_message_free(msg);
@@ -118,6 +119,34 @@ stream_queue(VrRpcStream *st, vr_msg_status status, const void *data,
     msg->on_free_data = st;
     vr_rpc_session_queue(st->sess, msg);
     return 0;
+}
+
+static int
+stream_queue(VrRpcStream *st, vr_msg_status status, const void *data,
+             size_t len)
+{
+    return stream_queue_type(st, VR_MSG_STREAM, status, data, len);
+}
+
+int
+vr_rpc_stream_send_hole(VrRpcStream *st, gint64 length)
+{
+    vr_stream_hole hole = { length, 0 };
+    guint8 buf[16];
+    XDR xdr;
+    size_t len;
+
+    if (!vr_rpc_stream_is_active(st))
+        return -1;
+    xdrmem_create(&xdr, (char *) buf, sizeof(buf), XDR_ENCODE);
+    if (!xdr_vr_stream_hole(&xdr, &hole)) {
+        xdr_destroy(&xdr);
+        return -1;
+    }
+    len = xdr_getpos(&xdr);
+    xdr_destroy(&xdr);
+    return stream_queue_type(st, VR_MSG_STREAM_HOLE, VR_STATUS_CONTINUE,
+                             buf, len);
 }
 
 int
@@ -258,7 +287,34 @@ stream_recv(VrRpcStream *st, VrRpcMessage *msg)
         vr_rpc_stream_fail(st);
 }
 
-/* One STREAM frame from the client (taken).  Main thread. */
+/* A hole from the client (sparse streams). */
+static void
+stream_recv_hole(VrRpcStream *st, VrRpcMessage *msg)
+{
+    size_t len;
+    const guint8 *data = vr_rpc_message_payload(msg, &len);
+    vr_stream_hole hole = { 0 };
+    XDR xdr;
+    bool ok;
+
+    vr_error_reset();
+    xdrmem_create(&xdr, (char *) data, len, XDR_DECODE);
+    ok = xdr_vr_stream_hole(&xdr, &hole);
+    xdr_destroy(&xdr);
+    if (!ok || hole.length < 0) {
+        vr_error_report(VR_ERR_RPC, VR_FROM_RPC, "malformed stream hole");
+        vr_rpc_stream_fail(st);
+    } else if (!st->funcs->recv_hole) {
+        vr_error_report(VR_ERR_OPERATION_INVALID, VR_FROM_RPC,
+                        "this stream does not accept holes");
+        vr_rpc_stream_fail(st);
+    } else if (st->funcs->recv_hole(st, hole.length, st->opaque) < 0) {
+        vr_rpc_stream_fail(st);
+    }
+}
+
+/* One STREAM (or STREAM_HOLE) frame from the client (taken).  Main
+ * thread. */
 void
 vr_rpc_stream_dispatch(VrRpcSession *sess, VrRpcMessage *msg)
 {
@@ -272,6 +328,12 @@ vr_rpc_stream_dispatch(VrRpcSession *sess, VrRpcMessage *msg)
         return;
     }
     vr_rpc_stream_ref(st);
+    if (msg->header.type == VR_MSG_STREAM_HOLE) {
+        if (msg->header.status == VR_STATUS_CONTINUE)
+            stream_recv_hole(st, msg);
+        vr_rpc_stream_unref(st);
+        return;
+    }
     switch (msg->header.status) {
     case VR_STATUS_CONTINUE:
         stream_recv(st, msg);

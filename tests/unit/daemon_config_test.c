@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "daemon/daemon_config.h"
+#include "daemon/daemon_dispatch.h"
 #include "util/vr_error.h"
 #include "util/vr_file.h"
 
@@ -67,9 +68,13 @@ test_values(void **state)
         "max_clients = 10\n"
         "min_workers = 2\nmax_workers = 4\n"
         "max_message_size = 1048576\n"
-        "keepalive_interval = 0\n";
+        "keepalive_interval = 0\n"
+        "auth_unix_rw = \"polkit\"\n"
+        "auth_unix_ro = \"none\"\n";
 
     assert_int_equal(daemon_config_load_string(cfg, text, "t.conf"), 0);
+    assert_int_equal(cfg->auth_unix_rw, DAEMON_AUTH_POLKIT);
+    assert_int_equal(cfg->auth_unix_ro, DAEMON_AUTH_NONE);
     assert_string_equal(cfg->unix_sock_group, "kvm");
     assert_int_equal(cfg->unix_sock_rw_perms, 0770);
     assert_int_equal(cfg->unix_sock_ro_perms, 0777);
@@ -105,6 +110,8 @@ test_errors(void **state)
     expect_error("max_message_size = 33554433\n", "max_message_size");
     expect_error("min_workers = 9\nmax_workers = 3\n", "min_workers");
     expect_error("log_level = \n", "t.conf");
+    expect_error("auth_unix_rw = \"sasl\"\n",
+                 "'auth_unix_rw' must be \"none\" or \"polkit\"");
 }
 
 static void
@@ -144,7 +151,7 @@ test_shipped_file_uncommented(void **state)
     }
     g_free(active);
     active = g_strjoinv("\n", lines);
-    assert_int_equal(settings, 12);
+    assert_int_equal(settings, 14);
     if (daemon_config_load_string(cfg, active, path) < 0)
         fail_msg("%s", vr_error_message());
     assert_defaults(cfg);

@@ -31,12 +31,16 @@ find(int proc)
 /* Every number in enum vr_procedure (kept in sync by hand with the .x). */
 static const int all_procs[] = {
     1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 14, 15, 16, 17, 18, 19, 21, 22, 23,
-    24, 25, 27, 28, 29, 33, 34, 35, 37, 51, 59, 60, 66, 102, 110, 121, 122,
+    24, 25, 27, 28, 29, 33, 34, 35, 37, 51, 59, 60, 66, 70, 102, 110, 121, 122,
     149, 150, 151, 157, 167, 168, 183, 187, 196, 201, 202, 212, 231, 234,
     245, 258, 265, 273, 316, 317, 342, 350, 360, 361, 426,
     /* networks, their events, interface addresses */
     36, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 52, 152, 153,
     283, 291, 313, 314, 341, 353, 432, 437,
+    /* storage pools and volumes, pool events */
+    71, 72, 73, 74, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87, 88, 89,
+    90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 100, 125, 154, 155, 165, 208,
+    209, 259, 260, 281, 282, 368, 369, 378,
 };
 
 static void
@@ -58,14 +62,18 @@ test_complete(void **state)
 static void
 test_flags(void **state)
 {
-    static const int before_open[] = { 1, 2, 60, 66 };
+    static const int before_open[] = { 1, 2, 60, 66, 70 };
     /* 201: libvirt refuses consoles on read-only connections too */
     static const int writes[] = { 9, 10, 11, 12, 27, 28, 29, 33, 34, 35, 196,
                                   201, 231, 234, 245, 258, 350,
-                                  39, 40, 41, 42, 48, 49, 291, 432, 437 };
+                                  39, 40, 41, 42, 48, 49, 291, 432, 437,
+                                  76, 77, 78, 79, 80, 81, 82, 83, 90, 93,
+                                  94, 125, 165, 208, 209, 259, 260 };
     static const int normal_prio[] = { 7, 9, 10, 14, 16, 27, 28, 33, 34, 183,
                                        196, 201, 245, 258, 265, 342, 426,
-                                       39, 40, 341, 353 };
+                                       39, 40, 341, 353,
+                                       76, 78, 79, 81, 83, 93, 94, 125, 165,
+                                       208, 209, 259, 260 };
 
     for (size_t i = 0; i < daemon_remote_nprocs; i++) {
         const VrRpcProcedure *p = &daemon_remote_procs[i];

@@ -53,6 +53,36 @@ test_good_uris(void **state)
 }
 
 static void
+test_ssh_uri(void **state)
+{
+    g_autoptr(VrLibUri) u = NULL;
+    g_autoptr(VrLibUri) d = NULL;
+
+    u = vr_lib_uri_parse("qemu+ssh://alice@h.example:2222/system?"
+                         "keyfile=/k/id&known_hosts=/k/kh&no_verify=1&"
+                         "socket=/r/s&x=y", false);
+    assert_non_null(u);
+    assert_string_equal(u->transport, "ssh");
+    assert_string_equal(u->host, "h.example");
+    assert_string_equal(u->user, "alice");
+    assert_int_equal(u->port, 2222);
+    assert_string_equal(u->keyfile, "/k/id");
+    assert_string_equal(u->known_hosts, "/k/kh");
+    assert_true(u->no_verify);
+    assert_string_equal(u->socket, "/r/s");
+    assert_string_equal(u->open_name, "qemu:///system?x=y");
+
+    d = vr_lib_uri_parse("qemu+ssh://h/session", false);
+    assert_non_null(d);
+    assert_null(d->user);
+    assert_int_equal(d->port, 0);
+    assert_null(d->socket);       /* the far side's helper decides */
+    assert_false(d->no_verify);
+    assert_true(d->session);
+    assert_string_equal(d->open_name, "qemu:///session");
+}
+
+static void
 test_session_socket(void **state)
 {
     g_autoptr(VrLibUri) u = NULL;
@@ -71,9 +101,11 @@ typedef struct {
 
 static const BadCase bad[] = {
     { "xen:///system", "unsupported URI scheme 'xen'" },
-    { "qemu+ssh://host/system", "unsupported transport 'ssh'" },
+    { "qemu+ssh:///system", "names no host" },
+    { "qemu+ssh://h/system?no_verify=yes", "must be 0 or 1" },
     { "qemu+tls://host/system", "unsupported transport 'tls'" },
-    { "qemu://host/system", "remote host 'host'" },
+    { "qemu://host/system", "remote host 'host' in 'qemu://host/system' "
+      "needs a transport" },
     { "qemu:///foo", "unexpected path '/foo'" },
     { "qemu://", "unexpected path ''" },
     { "not a uri", "invalid URI 'not a uri'" },
@@ -191,6 +223,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_good_uris),
         cmocka_unit_test(test_session_socket),
+        cmocka_unit_test(test_ssh_uri),
         cmocka_unit_test(test_bad_uris),
         cmocka_unit_test(test_default_uri),
         cmocka_unit_test(test_state_words),

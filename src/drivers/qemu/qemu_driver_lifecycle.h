@@ -130,3 +130,26 @@ typedef struct {
 } QemuNetHooks;
 
 void qemu_driver_set_net_hooks(QemuDriver *drv, const QemuNetHooks *hooks);
+
+/* How the driver reaches the storage driver (set by the daemon, which
+ * owns both; qemu_driver_storage.c).  resolve: the path and format
+ * ("raw", "qcow2"; may stay NULL) of volume @volume in pool @pool, both
+ * owned by the caller; 0, or -1 with an error reported (no such pool or
+ * volume, pool not active). */
+typedef struct {
+    int (*resolve)(const char *pool, const char *volume, char **path,
+                   char **format, void *opaque);
+    void *opaque;
+} QemuStorageHooks;
+
+/* Copy @hooks (NULL: unset) - before any domain starts. */
+void qemu_driver_set_storage_hooks(QemuDriver *drv,
+                                   const QemuStorageHooks *hooks);
+/* Whether a running domain's disk uses @path; *user (when not NULL) gets
+ * its name (owned by the caller).  Never reports an error. */
+bool qemu_driver_path_in_use(QemuDriver *drv, const char *path,
+                             char **user);
+/* Resolve every <disk type='volume'> of @def (a live copy) through the
+ * storage hook: src_path and, when unset, driver_type are filled in.
+ * Returns 0, or -1 with an error reported. */
+int qemu_storage_resolve_disks(QemuDriver *drv, VrDomainDef *def);

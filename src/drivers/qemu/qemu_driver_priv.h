@@ -41,6 +41,8 @@ struct _QemuDriver {
     void *event_opaque;
     /* Set once by the daemon before any start (qemu_interface.c). */
     QemuNetHooks net_hooks;
+    /* Set once by the daemon before any start (qemu_driver_storage.c). */
+    QemuStorageHooks storage_hooks;
 };
 
 /* The object for @dom (looked up by UUID): a new reference, or NULL with

@@ -60,10 +60,12 @@ validate_disks(const VrDomainDef *def)
     for (guint i = 0; i < def->disks->len; i++) {
         const VrDomainDiskDef *d = g_ptr_array_index(def->disks, i);
 
-        if (d->type == VR_DOMAIN_DISK_TYPE_VOLUME) {
+        /* volume disks were resolved (src_path) by
+         * qemu_storage_resolve_disks before this phase */
+        if (d->type == VR_DOMAIN_DISK_TYPE_VOLUME && !d->src_path) {
             vr_error_report(VR_ERR_CONFIG_UNSUPPORTED, VR_FROM_QEMU,
-                            "disk '%s' of domain '%s': volume disks are "
-                            "not supported yet", d->dst, def->name);
+                            "disk '%s' of domain '%s': storage volume not "
+                            "resolved", d->dst, def->name);
             return -1;
         }
         if (d->src_path && check_readable("disk source", def->name,
@@ -436,7 +438,8 @@ qemu_process_start(QemuDriver *drv, VrDomainObj *obj, unsigned int flags,
         return -1;
     }
     VR_DEBUG("domain '%s': phase validate", obj->name);
-    if (phase_validate(&st) < 0) {
+    if (qemu_storage_resolve_disks(st.drv, st.def) < 0 ||
+        phase_validate(&st) < 0) {
         vr_domain_def_free(st.def);
         g_clear_pointer(&st.caps, qemu_caps_unref);
         return -1;
