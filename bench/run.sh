@@ -4,6 +4,8 @@
 # it to bench/results-latest.md.  Run by hand as root; see bench/README.md.
 #
 #   bench/run.sh [BUILD_DIR]       BUILD_DIR holds src/daemon/vireod (default .)
+#   bench/run.sh --vm [BUILD_DIR]  guest start/stop figures instead (vm_bench.py,
+#                                  saved to bench/results-vm-latest.md)
 #
 # Environment:
 #   VIREOD        vireod binary (default BUILD_DIR/src/daemon/vireod)
@@ -13,6 +15,7 @@
 #   COUNT         domains to define (default 1000)
 #   KEEP_REF=1    skip `ref-libvirtd.sh teardown` at the end
 #   KVM_NODE=0    do not give libvirtd its private /dev/kvm node (see kvm_node)
+#   PROFILE=0     --vm: skip the debug-log pass over vireod's start phases
 #
 # Cleanup on any exit: daemons stopped, temporary roots removed, bench-*
 # domains undefined from libvirtd, ref-libvirtd.sh teardown.
@@ -20,6 +23,8 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(dirname "$HERE")
+MODE=domains
+if [ "${1:-}" = --vm ]; then MODE=vm; shift; fi
 BUILD=${1:-.}
 VIREOD=${VIREOD:-$BUILD/src/daemon/vireod}
 REF_LIBVIRTD=${REF_LIBVIRTD:-$REPO/../shared/bench/ref-libvirtd.sh}
@@ -50,6 +55,13 @@ bench_py() {
     BPID=""
 }
 
+vm_py() {
+    "$PY" "$HERE/vm_bench.py" "$@" &
+    BPID=$!
+    wait "$BPID"
+    BPID=""
+}
+
 stop_pid() {  # pid: SIGTERM, wait up to 30 s, then SIGKILL
     local i
     alive "$1" || return 0
@@ -64,7 +76,17 @@ cleanup() {
     trap - EXIT INT TERM
     set +e
     stop_pid "$BPID"
+    # vireod leaves its QEMUs running when it stops: destroy them first,
+    # then kill by pid any QEMU left with its monitor under $VROOT/run
+    if alive "$VREAPER" && [ "$MODE" = vm ]; then
+        vm_py cleanup --uri "$VURI"
+    fi
     stop_pid "$VREAPER"
+    for p in $(grep -lF "$VROOT/run/vireo/qemu/" /proc/[0-9]*/cmdline \
+               2>/dev/null | cut -d/ -f3); do
+        [ "$(readlink "/proc/$p/exe")" = /usr/bin/qemu-system-x86_64 ] &&
+            kill -KILL "$p" 2>/dev/null
+    done
     # a daemon bench.py coldstart had running when we were interrupted
     p=$(cat "$WORK/coldstart.pid" 2>/dev/null) && stop_pid "$p"
     if [ "$REF_DOMAINS" = 1 ]; then
@@ -86,7 +108,8 @@ cleanup() {
         done
         if ls "$WORK"/*.json >/dev/null 2>&1; then
             say "failed (status $rc); figures measured so far (not saved):"
-            "$PY" "$HERE/bench.py" table --vireod "$WORK/vireod.json" \
+            "$PY" "$HERE/$([ "$MODE" = vm ] && echo vm_bench ||
+                echo bench).py" table --vireod "$WORK/vireod.json" \
                 --libvirtd "$WORK/libvirtd.json"
         fi
     fi
@@ -219,7 +242,75 @@ bench_vireod() {
     rm -f "$WORK/coldstart.pid"
 }
 
+bench_libvirtd_vm() {
+    say "libvirtd: setup and start (guest figures)"
+    REF_SETUP=1
+    "$REF_LIBVIRTD" setup
+    kvm_node && say "libvirtd gets a private /dev/kvm node (root:libvirt-qemu 0660)"
+    make_wrapper "$WORK/libvirtd-reaped" "$PY" "$REAPER"
+    LIBVIRTD="$WORK/libvirtd-reaped" "$REF_LIBVIRTD" start
+    REF_DOMAINS=1
+    bench_py cleanup --uri "$REF_URI"    # leftovers of an interrupted run
+    sleep 2
+    vm_py measure --uri "$REF_URI" --out "$WORK/libvirtd.json"
+    bench_py cleanup --uri "$REF_URI"
+    REF_DOMAINS=0
+    "$REF_LIBVIRTD" stop
+}
+
+start_vireod() {  # log [vireod args...]
+    local log=$1
+    shift
+    mkdir -p "$VROOT"
+    $PY "$REAPER" "$VIREOD" --root "$VROOT" "$@" > "$log" 2>&1 &
+    VREAPER=$!
+    wait_ready "$VURI" "$VREAPER" "$log"
+}
+
+stop_vireod() {
+    vm_py cleanup --uri "$VURI"
+    stop_pid "$VREAPER"
+    wait "$VREAPER" 2>/dev/null || true
+    VREAPER=""
+}
+
+bench_vireod_vm() {
+    local out="$WORK/vireod.json"
+    say "vireod: start in $VROOT (guest figures)"
+    start_vireod "$WORK/vireod.log"
+    sleep 2
+    vm_py measure --uri "$VURI" --out "$out" --bare
+    stop_vireod
+    [ "${PROFILE:-1}" = 1 ] || return 0
+    say "vireod: start phases from a debug-level log (log_level = 1)"
+    echo "log_level = 1" > "$WORK/debug.conf"
+    start_vireod "$WORK/vireod-debug.log" -f "$WORK/debug.conf"
+    vm_py measure --uri "$VURI" --out "$WORK/profile.json" --runs 5 \
+        --conc-runs 0
+    vm_py phases --log "$WORK/vireod-debug.log" --out "$out"
+    stop_vireod
+}
+
 check_tools
+if [ "$MODE" = vm ]; then
+    [ -r /var/cache/vireo-test-guest/vmlinuz ] ||
+        die "no test guest in /var/cache/vireo-test-guest: run tests/guest/build.sh"
+    case "$ONLY" in
+        both) bench_libvirtd_vm; bench_vireod_vm ;;
+        libvirtd) bench_libvirtd_vm ;;
+        vireod) bench_vireod_vm ;;
+        *) die "ONLY must be vireod, libvirtd or unset" ;;
+    esac
+    if [ "$ONLY" = both ]; then
+        vm_py table --vireod "$WORK/vireod.json" \
+            --libvirtd "$WORK/libvirtd.json" --out "$HERE/results-vm-latest.md"
+        say "saved to $HERE/results-vm-latest.md"
+    else
+        vm_py table --vireod "$WORK/vireod.json" --libvirtd "$WORK/libvirtd.json"
+        say "one side only (ONLY=$ONLY): table not saved"
+    fi
+    exit 0
+fi
 case "$ONLY" in
     both) bench_libvirtd; bench_vireod ;;
     libvirtd) bench_libvirtd ;;

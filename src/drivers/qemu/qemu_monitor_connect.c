@@ -17,7 +17,7 @@
 #include "util/vr_log.h"
 #include "util/vr_macros.h"
 
-#define CONNECT_RETRY_US 5000
+#define CONNECT_RETRY_US 1000  /* QEMU is ready ~35 ms after exec; poll finely */
 #define CANCEL_CHECK_MS 100
 
 static bool
