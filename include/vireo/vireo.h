@@ -248,8 +248,16 @@ enum {
 VireoDomain *vireo_domain_define_xml(VireoConn *conn, const char *xml,
                                      unsigned int flags);
 
+/* vireo_domain_undefine flags (libvirt's values) */
+enum {
+    VIREO_UNDEFINE_MANAGED_SAVE = 1 << 0,       /* also its managed save */
+    VIREO_UNDEFINE_SNAPSHOTS_METADATA = 1 << 1, /* also snapshot metadata */
+};
+
 /* Remove the persistent definition of @dom (an active domain becomes
- * transient).  @flags: 0.  Returns 0 or -1.  @dom stays to be freed. */
+ * transient).  @flags: VIREO_UNDEFINE_*; without them a domain with a
+ * managed save image or snapshots is refused.  Returns 0 or -1.  @dom
+ * stays to be freed. */
 int vireo_domain_undefine(VireoDomain *dom, unsigned int flags);
 
 /* vireo_domain_get_xml flags */
@@ -726,6 +734,567 @@ int vireo_stream_abort(VireoStream *st);
 
 /* Release @st (aborting it when still open).  NULL-safe. */
 void vireo_stream_free(VireoStream *st);
+
+/* ---- storage pools and volumes ----------------------------------------
+ *
+ * VireoStoragePool (name, UUID) and VireoStorageVol (pool name, volume
+ * name, key) are small value objects holding a reference on their
+ * connection, like VireoNetwork: each lookup returns a new one, released
+ * with vireo_storage_pool_free / vireo_storage_vol_free.  Numbers (flags,
+ * states, types, error codes) are libvirt's. */
+
+typedef struct _VireoStoragePool VireoStoragePool;
+typedef struct _VireoStorageVol VireoStorageVol;
+
+/* Storage error codes and the storage error domain. */
+enum {
+    VIREO_ERR_INVALID_STORAGE_POOL = 46,
+    VIREO_ERR_INVALID_STORAGE_VOL = 47,
+    VIREO_ERR_NO_STORAGE_POOL = 49,
+    VIREO_ERR_NO_STORAGE_VOL = 50,
+    VIREO_FROM_STORAGE = 18,
+};
+
+/* Look a pool up.  Each returns a new pool or NULL with the last error
+ * set (VIREO_ERR_NO_STORAGE_POOL when there is none). */
+VireoStoragePool *vireo_storage_pool_lookup_by_name(VireoConn *conn,
+                                                    const char *name);
+VireoStoragePool *vireo_storage_pool_lookup_by_uuid(VireoConn *conn,
+                                                    const unsigned char *uuid);
+VireoStoragePool *vireo_storage_pool_lookup_by_uuid_string(VireoConn *conn,
+                                                           const char *uuid);
+/* The pool holding @vol.  New pool, or NULL with the last error set. */
+VireoStoragePool *vireo_storage_pool_lookup_by_volume(VireoStorageVol *vol);
+
+/* vireo_conn_list_storage_pools flags: 0 = every pool; otherwise those
+ * matching ALL groups with a bit set (the type bits form one group). */
+enum {
+    VIREO_STORAGE_POOL_LIST_INACTIVE = 1 << 0,
+    VIREO_STORAGE_POOL_LIST_ACTIVE = 1 << 1,
+    VIREO_STORAGE_POOL_LIST_PERSISTENT = 1 << 2,
+    VIREO_STORAGE_POOL_LIST_TRANSIENT = 1 << 3,
+    VIREO_STORAGE_POOL_LIST_AUTOSTART = 1 << 4,
+    VIREO_STORAGE_POOL_LIST_NO_AUTOSTART = 1 << 5,
+    VIREO_STORAGE_POOL_LIST_DIR = 1 << 6,
+    VIREO_STORAGE_POOL_LIST_FS = 1 << 7,
+    VIREO_STORAGE_POOL_LIST_NETFS = 1 << 8,
+    VIREO_STORAGE_POOL_LIST_LOGICAL = 1 << 9,
+    VIREO_STORAGE_POOL_LIST_DISK = 1 << 10,
+    VIREO_STORAGE_POOL_LIST_ISCSI = 1 << 11,
+    VIREO_STORAGE_POOL_LIST_SCSI = 1 << 12,
+    VIREO_STORAGE_POOL_LIST_MPATH = 1 << 13,
+    VIREO_STORAGE_POOL_LIST_RBD = 1 << 14,
+    VIREO_STORAGE_POOL_LIST_SHEEPDOG = 1 << 15,
+    VIREO_STORAGE_POOL_LIST_GLUSTER = 1 << 16,
+    VIREO_STORAGE_POOL_LIST_ZFS = 1 << 17,
+    VIREO_STORAGE_POOL_LIST_VSTORAGE = 1 << 18,
+    VIREO_STORAGE_POOL_LIST_ISCSI_DIRECT = 1 << 19,
+};
+
+/* List pools.  On success stores in @pools (when non-NULL) a new
+ * NULL-terminated array (vireo_storage_pool_list_free) and returns the
+ * count; -1 on error.  A daemon without CONNECT_LIST_ALL_STORAGE_POOLS is
+ * asked with the older per-state calls (active/inactive filters only). */
+int vireo_conn_list_storage_pools(VireoConn *conn, unsigned int flags,
+                                  VireoStoragePool ***pools);
+void vireo_storage_pool_list_free(VireoStoragePool **pools);
+
+/* Define (or redefine) a persistent pool from libvirt pool XML, or create
+ * and start a transient one.  @flags: 0 for define; for create
+ * VIREO_STORAGE_POOL_CREATE_WITH_BUILD*.  New pool or NULL. */
+VireoStoragePool *vireo_storage_pool_define_xml(VireoConn *conn,
+                                                const char *xml,
+                                                unsigned int flags);
+VireoStoragePool *vireo_storage_pool_create_xml(VireoConn *conn,
+                                                const char *xml,
+                                                unsigned int flags);
+
+/* vireo_storage_pool_build flags */
+enum {
+    VIREO_STORAGE_POOL_BUILD_NEW = 0,
+    VIREO_STORAGE_POOL_BUILD_REPAIR = 1 << 0,
+    VIREO_STORAGE_POOL_BUILD_RESIZE = 1 << 1,
+    VIREO_STORAGE_POOL_BUILD_NO_OVERWRITE = 1 << 2,
+    VIREO_STORAGE_POOL_BUILD_OVERWRITE = 1 << 3,
+};
+/* vireo_storage_pool_start / vireo_storage_pool_create_xml flags */
+enum {
+    VIREO_STORAGE_POOL_CREATE_WITH_BUILD = 1 << 0,
+    VIREO_STORAGE_POOL_CREATE_WITH_BUILD_OVERWRITE = 1 << 1,
+    VIREO_STORAGE_POOL_CREATE_WITH_BUILD_NO_OVERWRITE = 1 << 2,
+};
+
+/* Lifecycle: build the pool's storage (mkdir, mkfs, vgcreate), start
+ * (mount / activate), stop, delete the storage, remove the definition,
+ * rescan the volumes.  Each returns 0 or -1 with the last error set. */
+int vireo_storage_pool_build(VireoStoragePool *pool, unsigned int flags);
+int vireo_storage_pool_start(VireoStoragePool *pool, unsigned int flags);
+int vireo_storage_pool_destroy(VireoStoragePool *pool);
+int vireo_storage_pool_delete(VireoStoragePool *pool, unsigned int flags);
+int vireo_storage_pool_undefine(VireoStoragePool *pool);
+int vireo_storage_pool_refresh(VireoStoragePool *pool, unsigned int flags);
+
+typedef enum {
+    VIREO_STORAGE_POOL_INACTIVE = 0,
+    VIREO_STORAGE_POOL_BUILDING = 1,
+    VIREO_STORAGE_POOL_RUNNING = 2,
+    VIREO_STORAGE_POOL_DEGRADED = 3,
+    VIREO_STORAGE_POOL_INACCESSIBLE = 4,
+} VireoStoragePoolState;
+
+typedef struct {
+    int state;                       /* VireoStoragePoolState */
+    unsigned long long capacity;     /* bytes */
+    unsigned long long allocation;   /* bytes */
+    unsigned long long available;    /* bytes */
+} VireoStoragePoolInfo;
+
+/* Fill @info.  Returns 0 or -1. */
+int vireo_storage_pool_get_info(VireoStoragePool *pool,
+                                VireoStoragePoolInfo *info);
+
+/* vireo_storage_pool_get_xml flags */
+enum {
+    VIREO_STORAGE_XML_INACTIVE = 1 << 0,   /* the persistent definition */
+};
+/* The pool XML.  Caller frees; NULL on error. */
+char *vireo_storage_pool_get_xml(VireoStoragePool *pool, unsigned int flags);
+/* Autostart flag into @autostart (1/0) / set it.  Return 0 or -1. */
+int vireo_storage_pool_get_autostart(VireoStoragePool *pool, int *autostart);
+int vireo_storage_pool_set_autostart(VireoStoragePool *pool, int autostart);
+/* Ask the daemon; each returns 1 (yes), 0 (no) or -1 on error. */
+int vireo_storage_pool_is_active(VireoStoragePool *pool);
+int vireo_storage_pool_is_persistent(VireoStoragePool *pool);
+
+/* Local fields (no daemon call): name owned by @pool; UUID copied /
+ * written as a string (VIREO_UUID_STRING_BUFLEN bytes); 0 or -1 for NULL
+ * arguments.  The connection without a new reference. */
+const char *vireo_storage_pool_get_name(VireoStoragePool *pool);
+int vireo_storage_pool_get_uuid(VireoStoragePool *pool, unsigned char *uuid);
+int vireo_storage_pool_get_uuid_string(VireoStoragePool *pool, char *buf);
+VireoConn *vireo_storage_pool_get_conn(VireoStoragePool *pool);
+/* Release @pool (and its connection reference).  NULL-safe. */
+void vireo_storage_pool_free(VireoStoragePool *pool);
+
+/* Volumes of a pool: a new NULL-terminated array in @vols (when
+ * non-NULL; vireo_storage_vol_list_free) and the count, or -1.  @flags:
+ * 0.  Falls back to NUM_OF_VOLUMES + LIST_VOLUMES + lookups on a daemon
+ * without STORAGE_POOL_LIST_ALL_VOLUMES. */
+int vireo_storage_pool_list_volumes(VireoStoragePool *pool,
+                                    unsigned int flags,
+                                    VireoStorageVol ***vols);
+void vireo_storage_vol_list_free(VireoStorageVol **vols);
+
+/* Look a volume up by name in @pool, by key or by path.  New volume or
+ * NULL with the last error set (VIREO_ERR_NO_STORAGE_VOL). */
+VireoStorageVol *vireo_storage_vol_lookup_by_name(VireoStoragePool *pool,
+                                                  const char *name);
+VireoStorageVol *vireo_storage_vol_lookup_by_key(VireoConn *conn,
+                                                 const char *key);
+VireoStorageVol *vireo_storage_vol_lookup_by_path(VireoConn *conn,
+                                                  const char *path);
+
+/* vireo_storage_vol_create_xml(_from) flags */
+enum {
+    VIREO_STORAGE_VOL_CREATE_PREALLOC_METADATA = 1 << 0,
+    VIREO_STORAGE_VOL_CREATE_REFLINK = 1 << 1,
+};
+/* Create a volume in @pool from libvirt volume XML; _from copies the
+ * data of @clonevol (any pool) into it.  New volume or NULL. */
+VireoStorageVol *vireo_storage_vol_create_xml(VireoStoragePool *pool,
+                                              const char *xml,
+                                              unsigned int flags);
+VireoStorageVol *vireo_storage_vol_create_xml_from(VireoStoragePool *pool,
+                                                   const char *xml,
+                                                   VireoStorageVol *clonevol,
+                                                   unsigned int flags);
+
+/* Remove the volume (@flags: 0), overwrite its data with zeros (@flags:
+ * 0) or with @algorithm (libvirt's VIR_STORAGE_VOL_WIPE_ALG_* numbers:
+ * 0 zero, 1 nnsa, 2 dod, 3 bsi, 4 gutmann, 5 schneier, 6 pfitzner7,
+ * 7 pfitzner33, 8 random, 9 trim).  Return 0 or -1. */
+int vireo_storage_vol_delete(VireoStorageVol *vol, unsigned int flags);
+int vireo_storage_vol_wipe(VireoStorageVol *vol, unsigned int flags);
+int vireo_storage_vol_wipe_pattern(VireoStorageVol *vol,
+                                   unsigned int algorithm,
+                                   unsigned int flags);
+
+/* vireo_storage_vol_resize flags */
+enum {
+    VIREO_STORAGE_VOL_RESIZE_ALLOCATE = 1 << 0,  /* allocate the new space */
+    VIREO_STORAGE_VOL_RESIZE_DELTA = 1 << 1,     /* @capacity is a change */
+    VIREO_STORAGE_VOL_RESIZE_SHRINK = 1 << 2,    /* allow shrinking */
+};
+/* Change the capacity (bytes).  Returns 0 or -1. */
+int vireo_storage_vol_resize(VireoStorageVol *vol, unsigned long long capacity,
+                             unsigned int flags);
+
+typedef enum {
+    VIREO_STORAGE_VOL_FILE = 0,
+    VIREO_STORAGE_VOL_BLOCK = 1,
+    VIREO_STORAGE_VOL_DIR = 2,
+    VIREO_STORAGE_VOL_NETWORK = 3,
+    VIREO_STORAGE_VOL_NETDIR = 4,
+    VIREO_STORAGE_VOL_PLOOP = 5,
+} VireoStorageVolType;
+
+typedef struct {
+    int type;                        /* VireoStorageVolType */
+    unsigned long long capacity;     /* bytes */
+    unsigned long long allocation;   /* bytes */
+} VireoStorageVolInfo;
+
+/* vireo_storage_vol_get_info flags */
+enum {
+    VIREO_STORAGE_VOL_GET_PHYSICAL = 1 << 0,   /* allocation: host size */
+};
+/* Fill @info (flags 0 uses the original GET_INFO call).  0 or -1. */
+int vireo_storage_vol_get_info(VireoStorageVol *vol, VireoStorageVolInfo *info,
+                               unsigned int flags);
+/* The volume XML (@flags: 0) / the volume's path.  Caller frees; NULL on
+ * error. */
+char *vireo_storage_vol_get_xml(VireoStorageVol *vol, unsigned int flags);
+char *vireo_storage_vol_get_path(VireoStorageVol *vol);
+
+/* Local fields, owned by @vol: name, key (the path for file volumes) and
+ * the name of its pool; the connection without a new reference. */
+const char *vireo_storage_vol_get_name(VireoStorageVol *vol);
+const char *vireo_storage_vol_get_key(VireoStorageVol *vol);
+const char *vireo_storage_vol_get_pool_name(VireoStorageVol *vol);
+VireoConn *vireo_storage_vol_get_conn(VireoStorageVol *vol);
+/* Release @vol (and its connection reference).  NULL-safe. */
+void vireo_storage_vol_free(VireoStorageVol *vol);
+
+/* vireo_storage_vol_upload / _download flags */
+enum {
+    VIREO_STORAGE_VOL_UPLOAD_SPARSE_STREAM = 1 << 0,
+    VIREO_STORAGE_VOL_DOWNLOAD_SPARSE_STREAM = 1 << 0,
+};
+/* Open a stream writing into (upload) or reading from (download) the
+ * volume, starting at byte @offset, at most @length bytes (0: to the
+ * end).  Upload: vireo_stream_send (and vireo_stream_send_hole for sparse
+ * streams), then vireo_stream_finish, whose result says whether the
+ * daemon wrote everything.  Download: vireo_stream_recv (or
+ * vireo_stream_recv_hole) until 0, then vireo_stream_finish.  Returns a
+ * new stream (vireo_stream_free) or NULL with the last error set. */
+VireoStream *vireo_storage_vol_upload(VireoStorageVol *vol,
+                                      unsigned long long offset,
+                                      unsigned long long length,
+                                      unsigned int flags);
+VireoStream *vireo_storage_vol_download(VireoStorageVol *vol,
+                                        unsigned long long offset,
+                                        unsigned long long length,
+                                        unsigned int flags);
+
+/* vireo_stream_recv_hole returns this when a hole comes next. */
+#define VIREO_STREAM_HOLE (-3)
+/* As vireo_stream_recv, for sparse streams: returns VIREO_STREAM_HOLE
+ * with the hole's length in *@hole when the next thing in the stream is a
+ * hole (data before it is returned first).  Plain vireo_stream_recv
+ * drops holes silently, so read sparse streams with this function. */
+int vireo_stream_recv_hole(VireoStream *st, void *buf, size_t len,
+                           int timeout_ms, long long *hole);
+/* Send a hole of @length bytes (> 0) on a sparse upload stream.
+ * Returns 0 or -1. */
+int vireo_stream_send_hole(VireoStream *st, long long length);
+
+/* Storage pool event kinds and lifecycle events. */
+enum {
+    VIREO_STORAGE_POOL_EVENT_ID_LIFECYCLE = 0,   /* event + detail */
+    VIREO_STORAGE_POOL_EVENT_ID_REFRESH = 1,     /* no payload */
+    VIREO_STORAGE_POOL_EVENT_ID_LAST = 2,
+};
+typedef enum {
+    VIREO_STORAGE_POOL_EVENT_DEFINED = 0,
+    VIREO_STORAGE_POOL_EVENT_UNDEFINED = 1,
+    VIREO_STORAGE_POOL_EVENT_STARTED = 2,
+    VIREO_STORAGE_POOL_EVENT_STOPPED = 3,
+    VIREO_STORAGE_POOL_EVENT_CREATED = 4,
+    VIREO_STORAGE_POOL_EVENT_DELETED = 5,
+} VireoStoragePoolEventType;
+
+/* A pool event callback: @event_id says which kind; @event and @detail
+ * are 0 for REFRESH.  @pool is borrowed (valid during the call). */
+typedef void (*VireoStoragePoolEventFunc)(VireoConn *conn,
+                                          VireoStoragePool *pool,
+                                          int event_id, int event,
+                                          int detail, void *opaque);
+
+/* Watch pool events of kind @event_id for @pool (NULL: every pool).
+ * Threads, ordering and @free_fn as for vireo_conn_domain_event_register
+ * (the same event thread).  Returns a callback id (>= 0) or -1. */
+int vireo_conn_storage_pool_event_register(VireoConn *conn,
+                                           VireoStoragePool *pool,
+                                           int event_id,
+                                           VireoStoragePoolEventFunc cb,
+                                           void *opaque,
+                                           VireoFreeFunc free_fn);
+/* Stop the registration.  Returns 0 or -1 (unknown id: INVALID_ARG). */
+int vireo_conn_storage_pool_event_deregister(VireoConn *conn,
+                                             int callback_id);
+
+/* virsh's words: "Defined", "Undefined", "Started", "Stopped", "Created",
+ * "Deleted"; kind names "lifecycle", "refresh".  Static; unknown numbers
+ * give "unknown".  _from_string returns -1 for an unknown name. */
+const char *vireo_storage_pool_event_string(int event);
+const char *vireo_storage_pool_event_id_string(int event_id);
+int vireo_storage_pool_event_id_from_string(const char *name);
+
+/* ---- domains: hotplug and tuning (lib_hotplug.c) ----------------------
+ *
+ * Where a change applies: VIREO_DOMAIN_AFFECT_LIVE (the running domain),
+ * VIREO_DOMAIN_AFFECT_CONFIG (the persistent definition), both, or
+ * VIREO_DOMAIN_AFFECT_CURRENT (0): the running domain when it runs, else
+ * the definition.  Numbers are libvirt's. */
+enum {
+    VIREO_DOMAIN_AFFECT_CURRENT = 0,
+    VIREO_DOMAIN_AFFECT_LIVE = 1 << 0,
+    VIREO_DOMAIN_AFFECT_CONFIG = 1 << 1,
+};
+/* Extra flags: of vireo_domain_update_device; of vireo_domain_set_vcpus
+ * and vireo_domain_get_vcpus_count; of vireo_domain_set_memory. */
+enum {
+    VIREO_DOMAIN_DEVICE_MODIFY_FORCE = 1 << 2,   /* eject a locked cdrom */
+    VIREO_DOMAIN_VCPU_MAXIMUM = 1 << 2,          /* the maximum, not current */
+    VIREO_DOMAIN_VCPU_GUEST = 1 << 3,            /* as the guest agent sees */
+    VIREO_DOMAIN_MEM_MAXIMUM = 1 << 2,           /* the maximum memory */
+};
+
+/* Attach, detach or update (cdrom media change) the device described by
+ * @xml (a libvirt <disk>, <interface>, ... element).  A live detach
+ * returns once the guest has released the device (or fails with a
+ * timeout message when it does not).  Each returns 0 or -1. */
+int vireo_domain_attach_device(VireoDomain *dom, const char *xml,
+                               unsigned int flags);
+int vireo_domain_detach_device(VireoDomain *dom, const char *xml,
+                               unsigned int flags);
+int vireo_domain_update_device(VireoDomain *dom, const char *xml,
+                               unsigned int flags);
+/* Set the number of vCPUs (or the maximum with VCPU_MAXIMUM, config
+ * only).  Returns 0 or -1. */
+int vireo_domain_set_vcpus(VireoDomain *dom, unsigned int nvcpus,
+                           unsigned int flags);
+/* The vCPU count selected by @flags (AFFECT_*, VCPU_MAXIMUM), or -1. */
+int vireo_domain_get_vcpus_count(VireoDomain *dom, unsigned int flags);
+/* Set the current memory (balloon target; with MEM_MAXIMUM the maximum)
+ * in KiB.  Returns 0 or -1. */
+int vireo_domain_set_memory(VireoDomain *dom, unsigned long long kib,
+                            unsigned int flags);
+/* The maximum memory in KiB (the old call: an inactive definition only).
+ * Returns 0 or -1. */
+int vireo_domain_set_max_memory(VireoDomain *dom, unsigned long long kib);
+
+/* ---- statistics (lib_stats.c) ------------------------------------------
+ *
+ * Typed parameters: a field name and a value of one of libvirt's types. */
+typedef enum {
+    VIREO_TYPED_PARAM_INT = 1,
+    VIREO_TYPED_PARAM_UINT = 2,
+    VIREO_TYPED_PARAM_LLONG = 3,
+    VIREO_TYPED_PARAM_ULLONG = 4,
+    VIREO_TYPED_PARAM_DOUBLE = 5,
+    VIREO_TYPED_PARAM_BOOLEAN = 6,
+    VIREO_TYPED_PARAM_STRING = 7,
+} VireoTypedParamType;
+
+typedef struct {
+    char *field;
+    int type;                        /* VireoTypedParamType */
+    union {
+        int i;                       /* INT, BOOLEAN */
+        unsigned int ui;
+        long long l;
+        unsigned long long ul;
+        double d;
+        char *s;                     /* STRING */
+    } value;
+} VireoTypedParam;
+
+/* Free @nparams parameters and the array.  NULL-safe. */
+void vireo_typed_params_free(VireoTypedParam *params, int nparams);
+/* The parameter of that name in the array, or NULL.  Borrowed. */
+const VireoTypedParam *vireo_typed_params_get(const VireoTypedParam *params,
+                                              int nparams, const char *name);
+/* The value as virsh prints it ("%d", "%llu", "%f", "yes"/"no", the
+ * string).  New string (free()), never NULL. */
+char *vireo_typed_param_value_string(const VireoTypedParam *param);
+
+/* vireo_conn_get_all_domain_stats @stats groups (0: every group). */
+enum {
+    VIREO_DOMAIN_STATS_STATE = 1 << 0,
+    VIREO_DOMAIN_STATS_CPU_TOTAL = 1 << 1,
+    VIREO_DOMAIN_STATS_BALLOON = 1 << 2,
+    VIREO_DOMAIN_STATS_VCPU = 1 << 3,
+    VIREO_DOMAIN_STATS_INTERFACE = 1 << 4,
+    VIREO_DOMAIN_STATS_BLOCK = 1 << 5,
+    VIREO_DOMAIN_STATS_PERF = 1 << 6,
+    VIREO_DOMAIN_STATS_IOTHREAD = 1 << 7,
+    VIREO_DOMAIN_STATS_MEMORY = 1 << 8,
+    VIREO_DOMAIN_STATS_DIRTYRATE = 1 << 9,
+    VIREO_DOMAIN_STATS_VM = 1 << 10,
+};
+/* ... and its flags: which domains (when none are named) and how. */
+enum {
+    VIREO_DOMAIN_STATS_LIST_ACTIVE = 1 << 0,
+    VIREO_DOMAIN_STATS_LIST_INACTIVE = 1 << 1,
+    VIREO_DOMAIN_STATS_LIST_PERSISTENT = 1 << 2,
+    VIREO_DOMAIN_STATS_LIST_TRANSIENT = 1 << 3,
+    VIREO_DOMAIN_STATS_LIST_RUNNING = 1 << 4,
+    VIREO_DOMAIN_STATS_LIST_PAUSED = 1 << 5,
+    VIREO_DOMAIN_STATS_LIST_SHUTOFF = 1 << 6,
+    VIREO_DOMAIN_STATS_LIST_OTHER = 1 << 7,
+    VIREO_DOMAIN_STATS_NOWAIT = 1 << 29,
+    VIREO_DOMAIN_STATS_BACKING = 1 << 30,
+    VIREO_DOMAIN_STATS_ENFORCE = 1U << 31,
+};
+
+typedef struct {
+    VireoDomain *dom;                /* owned by the record */
+    VireoTypedParam *params;         /* "state.state", "cpu.time", ... */
+    int nparams;
+} VireoDomainStatsRecord;
+
+/* Statistics of the domains in @doms (a NULL-terminated array; NULL or
+ * empty: every domain matching the LIST flags) in one call.  Stores a new
+ * NULL-terminated array in @records (vireo_domain_stats_record_list_free)
+ * and returns the number of records, or -1. */
+int vireo_conn_get_all_domain_stats(VireoConn *conn, VireoDomain **doms,
+                                    unsigned int stats, unsigned int flags,
+                                    VireoDomainStatsRecord ***records);
+void vireo_domain_stats_record_list_free(VireoDomainStatsRecord **records);
+
+/* Balloon / memory statistics tags (libvirt's numbers). */
+typedef enum {
+    VIREO_DOMAIN_MEMORY_STAT_SWAP_IN = 0,
+    VIREO_DOMAIN_MEMORY_STAT_SWAP_OUT = 1,
+    VIREO_DOMAIN_MEMORY_STAT_MAJOR_FAULT = 2,
+    VIREO_DOMAIN_MEMORY_STAT_MINOR_FAULT = 3,
+    VIREO_DOMAIN_MEMORY_STAT_UNUSED = 4,
+    VIREO_DOMAIN_MEMORY_STAT_AVAILABLE = 5,
+    VIREO_DOMAIN_MEMORY_STAT_ACTUAL_BALLOON = 6,
+    VIREO_DOMAIN_MEMORY_STAT_RSS = 7,
+    VIREO_DOMAIN_MEMORY_STAT_USABLE = 8,
+    VIREO_DOMAIN_MEMORY_STAT_LAST_UPDATE = 9,
+    VIREO_DOMAIN_MEMORY_STAT_DISK_CACHES = 10,
+    VIREO_DOMAIN_MEMORY_STAT_HUGETLB_PGALLOC = 11,
+    VIREO_DOMAIN_MEMORY_STAT_HUGETLB_PGFAIL = 12,
+    VIREO_DOMAIN_MEMORY_STAT_NR = 13,
+} VireoDomainMemoryStatTag;
+
+typedef struct {
+    int tag;                         /* VireoDomainMemoryStatTag */
+    unsigned long long val;          /* KiB (faults: counts) */
+} VireoDomainMemoryStat;
+
+/* Fill up to @nr_stats entries of @stats.  Returns how many, or -1. */
+int vireo_domain_memory_stats(VireoDomain *dom, VireoDomainMemoryStat *stats,
+                              unsigned int nr_stats, unsigned int flags);
+
+/* Block statistics of disk @disk (target "vda" or source path; "" for
+ * the sum of all disks) as typed parameters ("rd_operations", "rd_bytes",
+ * ...).  Stores a new array in @params (vireo_typed_params_free) and its
+ * length in @nparams.  Returns 0 or -1. */
+int vireo_domain_block_stats(VireoDomain *dom, const char *disk,
+                             VireoTypedParam **params, int *nparams,
+                             unsigned int flags);
+
+typedef struct {
+    long long rx_bytes, rx_packets, rx_errs, rx_drop;
+    long long tx_bytes, tx_packets, tx_errs, tx_drop;   /* -1: unknown */
+} VireoDomainInterfaceStats;
+
+/* Counters of interface @device (host-side name "vnet0" or MAC).
+ * Returns 0 or -1. */
+int vireo_domain_interface_stats(VireoDomain *dom, const char *device,
+                                 VireoDomainInterfaceStats *stats);
+
+typedef struct {
+    unsigned long long capacity;     /* bytes the guest sees */
+    unsigned long long allocation;   /* bytes in use on the host */
+    unsigned long long physical;     /* bytes of the host file/device */
+} VireoDomainBlockInfo;
+
+/* Sizes of disk @disk (target or source path).  Returns 0 or -1. */
+int vireo_domain_get_block_info(VireoDomain *dom, const char *disk,
+                                VireoDomainBlockInfo *info,
+                                unsigned int flags);
+
+typedef struct {
+    unsigned int number;
+    int state;                       /* 0 offline, 1 running, 2 blocked */
+    unsigned long long cpu_time;     /* nanoseconds */
+    int cpu;                         /* host CPU, -1 when unknown */
+} VireoVcpuInfo;
+
+/* vCPUs of a running domain: stores a new array of @maxinfo entries at
+ * most in @info, and in @cpumaps (when non-NULL) a new array of count *
+ * @maplen bytes of affinity bitmaps (bit n: host CPU n); both free().
+ * Returns the count, or -1. */
+int vireo_domain_get_vcpus(VireoDomain *dom, int maxinfo, int maplen,
+                           VireoVcpuInfo **info, unsigned char **cpumaps);
+/* Affinity of @ncpumaps vCPUs into @cpumaps (caller's, @ncpumaps *
+ * @maplen bytes); @flags AFFECT_*.  Returns the number filled, or -1. */
+int vireo_domain_get_vcpu_pin_info(VireoDomain *dom, int ncpumaps,
+                                   unsigned char *cpumaps, int maplen,
+                                   unsigned int flags);
+/* The number of host CPUs; when non-NULL, a new bitmap of the online ones
+ * in @cpumap (free()) and their count in @online.  -1 on error. */
+int vireo_node_get_cpu_map(VireoConn *conn, unsigned char **cpumap,
+                           unsigned int *online, unsigned int flags);
+
+typedef struct {
+    char field[80];                  /* "user", "kernel", "total", ... */
+    unsigned long long value;        /* nanoseconds or KiB */
+} VireoNodeStat;
+
+/* Host CPU times (@cpu: one CPU, or -1 for all) / memory figures (@cell:
+ * one NUMA cell, or -1 for all).  Store a new array in @stats (free())
+ * and return its length, or -1. */
+int vireo_node_get_cpu_stats(VireoConn *conn, int cpu, VireoNodeStat **stats,
+                             unsigned int flags);
+int vireo_node_get_memory_stats(VireoConn *conn, int cell,
+                                VireoNodeStat **stats, unsigned int flags);
+
+/* ---- save, restore, managed save (lib_save.c) ---- */
+
+/* libvirt's virDomainSaveRestoreFlags */
+typedef enum {
+    VIREO_SAVE_BYPASS_CACHE = 1 << 0,
+    VIREO_SAVE_RUNNING = 1 << 1,     /* run the guest after restore */
+    VIREO_SAVE_PAUSED = 1 << 2,      /* leave it paused after restore */
+} VireoSaveFlags;
+
+/* Save the running @dom's memory state to @to (a path on the daemon's
+ * host), optionally embedding the definition @dxml (same name and UUID);
+ * the domain is then shut off.  0, or -1 (the guest keeps running). */
+int vireo_domain_save(VireoDomain *dom, const char *to, const char *dxml,
+                      unsigned int flags);
+/* Start the domain saved in @from (optionally with definition @dxml). */
+int vireo_domain_restore(VireoConn *conn, const char *from, const char *dxml,
+                         unsigned int flags);
+/* The definition embedded in save image @file (free()), or NULL. */
+char *vireo_domain_save_image_get_xml(VireoConn *conn, const char *file,
+                                      unsigned int flags);
+/* Replace the definition embedded in save image @file.  0 or -1. */
+int vireo_domain_save_image_define(VireoConn *conn, const char *file,
+                                   const char *dxml, unsigned int flags);
+/* Managed save: the daemon keeps the image; the next start resumes. */
+int vireo_domain_managed_save(VireoDomain *dom, unsigned int flags);
+int vireo_domain_managed_save_remove(VireoDomain *dom, unsigned int flags);
+
+/* A long job's progress (DOMAIN_GET_JOB_INFO): save, migration. */
+typedef struct {
+    int type;                        /* 0 none, 2 running, 3 completed, ... */
+    unsigned long long time_elapsed; /* ms */
+    unsigned long long data_total;   /* bytes */
+    unsigned long long data_processed;
+    unsigned long long data_remaining;
+} VireoJobInfo;
+
+/* 0 (@info filled) or -1. */
+int vireo_domain_get_job_info(VireoDomain *dom, VireoJobInfo *info);
+/* Cancel the running save or migration of @dom.  0 or -1. */
+int vireo_domain_abort_job(VireoDomain *dom);
 
 #ifdef __cplusplus
 }

@@ -249,6 +249,12 @@ DAEMON_HANDLER(connect_supports_feature)
     case FEATURE_REMOTE_CLOSE_CALLBACK:
     case FEATURE_REMOTE_EVENT_CALLBACK:   /* 316/317 + 318/319 messages */
     case FEATURE_NETWORK_UPDATE_HAS_CORRECT_ORDER:  /* net_update's order */
+    case 4:     /* MIGRATION_P2P: PERFORM3_PARAMS with dconnuri */
+    case 6:     /* MIGRATION_V3 */
+    case 7:     /* MIGRATE_CHANGE_PROTECTION */
+    case 11:    /* XML_MIGRATABLE */
+    case 12:    /* MIGRATION_OFFLINE */
+    case 13:    /* MIGRATION_PARAMS: 302-307 (daemon_dispatch_migrate.c) */
         r->supported = 1;
         break;
     default:

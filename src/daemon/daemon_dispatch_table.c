@@ -11,7 +11,10 @@
 #include <config.h>
 
 #include "daemon/daemon_dispatch_priv.h"
+#include "daemon/daemon_dispatch_save.h"
 #include "daemon/daemon_dispatch_storage.h"
+#include "daemon/daemon_dispatch_hotstats.h"
+#include "daemon/daemon_dispatch_migrate.h"
 
 #define RO VR_RPC_PROC_READONLY_OK
 #define HP VR_RPC_PROC_HIGH_PRIO
@@ -228,6 +231,16 @@ const VrRpcProcedure daemon_remote_procs[] = {
 
     /* storage pools and volumes (daemon_dispatch_storage.h) */
     DAEMON_STORAGE_PROCS,
+
+    /* hotplug, tuning and statistics (daemon_dispatch_hotstats.h) */
+    DAEMON_HOTPLUG_PROCS,
+    DAEMON_STATS_PROCS,
+
+    /* migration and job progress (daemon_dispatch_migrate.h) */
+    DAEMON_MIGRATE_PROCS,
+
+    /* save, restore, managed save (daemon_dispatch_save.h) */
+    DAEMON_SAVE_PROCS,
 };
 
 const size_t daemon_remote_nprocs = G_N_ELEMENTS(daemon_remote_procs);

@@ -177,7 +177,8 @@ vireo_domain_undefine(VireoDomain *dom, unsigned int flags)
     vr_domain_undefine_flags_args args;
 
     VR_LIB_CHECK_DOMAIN(dom, -1);
-    if (VR_CHECK_FLAGS(flags, 0) < 0)
+    if (VR_CHECK_FLAGS(flags, VIREO_UNDEFINE_MANAGED_SAVE |
+                       VIREO_UNDEFINE_SNAPSHOTS_METADATA) < 0)
         return -1;
     vr_lib_domain_to_wire(dom, &args.dom);
     args.flags = flags;

@@ -37,6 +37,7 @@ typedef struct {
     vr_nonnull_domain dom;    /* name owned */
     bool network;             /* a network event: @net instead of @dom */
     vr_nonnull_network net;   /* name owned */
+    VrLibPoolEventMsg *pool;  /* a storage pool event (lib_storage_event.c) */
 } VrLibEventMsg;
 
 static GMutex reg_lock;       /* see the file comment */
@@ -58,6 +59,7 @@ event_msg_free(VrLibEventMsg *msg)
         return;
     g_free(msg->dom.name);
     g_free(msg->net.name);
+    vr_lib_pool_event_msg_free(msg->pool);
     g_free(msg);
 }
 
@@ -94,6 +96,7 @@ vr_lib_async_shutdown(VireoConn *conn)
     g_hash_table_remove_all(conn->event_cbs);
     g_hash_table_remove_all(conn->net_event_cbs);
     g_mutex_unlock(&conn->async_lock);
+    vr_lib_pool_events_clear(conn);
 }
 
 /* Run the callback for one message (event thread). */
@@ -103,6 +106,10 @@ event_dispatch(VireoConn *conn, VrLibEventMsg *msg)
     VrLibEventCb *cb;
     VireoDomain *dom;
 
+    if (msg->pool) {
+        vr_lib_pool_event_dispatch(conn, msg->pool);
+        return;
+    }
     g_mutex_lock(&reg_lock);
     g_mutex_lock(&conn->async_lock);
     cb = g_hash_table_lookup(msg->network ? conn->net_event_cbs
@@ -153,6 +160,12 @@ event_thread_ensure(VireoConn *conn)
     if (!conn->event_thread)
         conn->event_thread = g_thread_new("vireo-events", event_thread, conn);
     g_mutex_unlock(&conn->async_lock);
+}
+
+void
+vr_lib_event_thread_start(VireoConn *conn)
+{
+    event_thread_ensure(conn);
 }
 
 /* Decode @payload with @filter into @data (zeroed first). */
@@ -221,7 +234,7 @@ event_msg_decode(int proc, const guint8 *payload, size_t len)
         msg->net = m.net;
         msg->net.name = g_strdup(m.net.name);
         xdr_free((xdrproc_t) xdr_vr_network_event_lifecycle_msg, (char *) &m);
-    } else {
+    } else if (!(msg->pool = vr_lib_pool_event_decode(proc, payload, len))) {
         return NULL;
     }
     return g_steal_pointer(&msg);

@@ -29,6 +29,7 @@ struct _VireoConn {
     GHashTable *net_event_cbs;  /* network callback id -> VrLibEventCb* */
     GAsyncQueue *event_queue;   /* VrLibEventMsg* for event_thread */
     GThread *event_thread;      /* created at the first registration */
+    GHashTable *pool_event_cbs; /* lib_storage_event.c; lazily created */
 };
 
 struct _VireoDomain {
@@ -86,6 +87,47 @@ bool vr_lib_check_arg(const void *ptr, const char *name, const char *func);
          if (!vr_lib_check_domain((dom), __func__)) return fail; } while (0)
 #define VR_LIB_CHECK_ARG(ptr, fail) \
     do { if (!vr_lib_check_arg((ptr), #ptr, __func__)) return fail; } while (0)
+
+struct _VireoStoragePool {
+    VireoConn *conn;     /* a reference */
+    char *name;
+    unsigned char uuid[VIREO_UUID_BUFLEN];
+};
+
+struct _VireoStorageVol {
+    VireoConn *conn;     /* a reference */
+    char *pool;
+    char *name;
+    char *key;
+};
+
+/* lib_storage.c: new objects from wire references (copies everything);
+ * fill wire references (borrowing the strings: do not xdr_free them). */
+VireoStoragePool *vr_lib_pool_new(VireoConn *conn,
+                                  const vr_nonnull_storage_pool *wire);
+void vr_lib_pool_to_wire(const VireoStoragePool *pool,
+                         vr_nonnull_storage_pool *wire);
+VireoStorageVol *vr_lib_vol_new(VireoConn *conn,
+                                const vr_nonnull_storage_vol *wire);
+void vr_lib_vol_to_wire(const VireoStorageVol *vol,
+                        vr_nonnull_storage_vol *wire);
+
+/* lib_stream.c: wrap an opened RPC stream (takes it; refs @conn), and
+ * the RPC stream of @st or NULL (reported) when @st is NULL or closed. */
+VireoStream *vr_lib_stream_new(VireoConn *conn, VrRpcConnStream *rpc);
+VrRpcConnStream *vr_lib_stream_rpc(VireoStream *st, const char *func);
+
+/* lib_storage_event.c: storage pool event messages.  Decode returns NULL
+ * when @proc is not a pool event (or is malformed); dispatch runs the
+ * callback on the event thread; clear drops every registration. */
+typedef struct _VrLibPoolEventMsg VrLibPoolEventMsg;
+VrLibPoolEventMsg *vr_lib_pool_event_decode(int proc, const guint8 *payload,
+                                            size_t len);
+void vr_lib_pool_event_dispatch(VireoConn *conn, VrLibPoolEventMsg *msg);
+void vr_lib_pool_event_msg_free(VrLibPoolEventMsg *msg);
+void vr_lib_pool_events_clear(VireoConn *conn);
+/* lib_event.c: start the connection's event thread if not running. */
+void vr_lib_event_thread_start(VireoConn *conn);
 
 /* Open a stream with call @proc on @conn (see vr_rpc_conn_stream_open).
  * Returns the RPC stream or NULL with an error reported. */

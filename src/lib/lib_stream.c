@@ -19,6 +19,29 @@ struct _VireoStream {
 };
 
 VireoStream *
+vr_lib_stream_new(VireoConn *conn, VrRpcConnStream *rpc)
+{
+    VireoStream *st = g_new0(VireoStream, 1);
+
+    st->conn = vr_lib_conn_ref(conn);
+    st->rpc = rpc;
+    return st;
+}
+
+VrRpcConnStream *
+vr_lib_stream_rpc(VireoStream *st, const char *func)
+{
+    if (!vr_lib_check_arg(st, "st", func))
+        return NULL;
+    if (g_atomic_int_get(&st->closed)) {
+        vr_error_report(VR_ERR_OPERATION_INVALID, VR_FROM_NONE,
+                        "the stream is closed");
+        return NULL;
+    }
+    return st->rpc;
+}
+
+VireoStream *
 vireo_domain_open_console(VireoDomain *dom, const char *dev_name,
                           unsigned int flags)
 {

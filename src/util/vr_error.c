@@ -56,7 +56,9 @@ vr_error_code_prefix(int code)
     case VR_ERR_OPERATION_INVALID: return "Requested operation is not valid: %s";
     case VR_ERR_CONFIG_UNSUPPORTED: return "unsupported configuration: %s";
     case VR_ERR_OPERATION_TIMEOUT: return "Timed out during operation: %s";
+    case VR_ERR_NO_DOMAIN_SNAPSHOT: return "Domain snapshot not found: %s";
     case VR_ERR_ARGUMENT_UNSUPPORTED: return "argument unsupported: %s";
+    case VR_ERR_OPERATION_ABORTED: return "operation aborted: %s";
     case VR_ERR_STORAGE_POOL_BUILT: return "storage pool already built: %s";
     case VR_ERR_OPERATION_UNSUPPORTED: return "Operation not supported: %s";
     case VR_ERR_RESOURCE_BUSY: return "resource busy: %s";

@@ -146,11 +146,22 @@ XML
 else
     diag "SKIP guest start/console: no test guest in $GUEST or no QEMU"
 fi
-if "$VSH" help 2>&1 | grep -q vol-upload; then
-    diag "vol-upload exists in vsh but this test does not cover it yet"
-else
-    diag "SKIP vol-upload over ssh: vsh has no storage commands yet"
-fi
+# ---- a volume uploaded and downloaded over ssh ----
+v pool-define-as rsp dir --target "$T/rsp" >"$T/out" 2>&1 &&
+    v pool-build rsp >>"$T/out" 2>&1 && v pool-start rsp >>"$T/out" 2>&1
+check $? "vsh pool-define-as, pool-build, pool-start over ssh"
+head -c 8388608 /dev/urandom >"$T/up.bin"
+v vol-create-as rsp up.img 8M --format raw >"$T/out" 2>&1
+check $? "vsh vol-create-as over ssh"
+v vol-upload --pool rsp up.img "$T/up.bin" >"$T/out" 2>&1
+check $? "vsh vol-upload over ssh"
+v vol-download --pool rsp up.img "$T/down.bin" >"$T/out" 2>&1
+check $? "vsh vol-download over ssh"
+[ "$(sha256sum <"$T/up.bin")" = "$(sha256sum <"$T/down.bin")" ]
+check $? "vol-upload/vol-download over ssh: sha256 equal"
+v vol-delete --pool rsp up.img >/dev/null 2>&1 && v pool-destroy rsp >/dev/null 2>&1 &&
+    v pool-delete rsp >/dev/null 2>&1 && v pool-undefine rsp >/dev/null 2>&1
+check $? "vsh vol-delete, pool-destroy, pool-delete, pool-undefine over ssh"
 
 # ---- failures: each its own message, each within seconds ----
 timed "$T/out" "$VSH" -c "qemu+ssh://root@127.0.0.1:$P_HELPER/system?socket=$SOCK&keyfile=$T/wrong&no_verify=1" list

@@ -19,6 +19,8 @@ typedef enum {
 enum {
     VSH_OFLAG_REQ = 1 << 0,   /* must be given */
     VSH_OFLAG_POS = 1 << 1,   /* may be given without its --name */
+    VSH_OFLAG_MULTI = 1 << 2, /* positional, repeatable: values joined by
+                               * newlines (domstats DOMAIN...) */
 };
 
 typedef struct {

@@ -79,6 +79,10 @@ list_flags(const VshCmd *cmd)
         flags |= VIREO_LIST_AUTOSTART;
     if (vsh_cmd_has(cmd, "no-autostart"))
         flags |= VIREO_LIST_NO_AUTOSTART;
+    if (vsh_cmd_has(cmd, "with-managed-save"))
+        flags |= VIREO_LIST_MANAGEDSAVE;
+    if (vsh_cmd_has(cmd, "without-managed-save"))
+        flags |= VIREO_LIST_NO_MANAGEDSAVE;
     return flags;
 }
 
@@ -189,9 +193,15 @@ vsh_cmd_undefine(VshCtl *ctl, const VshCmd *cmd)
     VireoDomain *dom = vsh_lookup_domain(ctl, cmd);
     bool ok;
 
+    unsigned int flags = 0;
+
     if (!dom)
         return false;
-    if ((ok = vireo_domain_undefine(dom, 0) == 0))
+    if (vsh_cmd_has(cmd, "managed-save"))
+        flags |= VIREO_UNDEFINE_MANAGED_SAVE;
+    if (vsh_cmd_has(cmd, "snapshots-metadata"))
+        flags |= VIREO_UNDEFINE_SNAPSHOTS_METADATA;
+    if ((ok = vireo_domain_undefine(dom, flags) == 0))
         vsh_print_extra(ctl, "Domain '%s' has been undefined\n",
                         vireo_domain_get_name(dom));
     else

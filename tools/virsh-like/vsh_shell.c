@@ -11,6 +11,7 @@
 #include <readline/readline.h>
 
 #include "vsh.h"
+#include "vsh_storage.h"
 
 #define VSH_HISTORY_MAX 500
 
@@ -98,6 +99,7 @@ collect_candidates(const char *line, int start, const char *text)
         if (*text != '-' && def->opts[0].name &&
             strcmp(def->opts[0].name, "network") == 0)
             add_network_names(out, text);
+        vsh_storage_complete(shell_ctl->conn, def, line, text, out);
     }
     g_ptr_array_add(out, NULL);
     return (char **) g_ptr_array_free(g_steal_pointer(&out), FALSE);

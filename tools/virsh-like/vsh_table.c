@@ -6,6 +6,9 @@
 #include <string.h>
 
 #include "vsh.h"
+#include "vsh_save.h"
+#include "vsh_storage.h"
+#include "vsh_hotplug.h"
 
 #define DOMAIN_OPT \
     { "domain", VSH_OT_STRING, VSH_OFLAG_REQ | VSH_OFLAG_POS, \
@@ -35,6 +38,10 @@ static const VshOptDef opts_list[] = {
     { "autostart", VSH_OT_BOOL, 0, "list domains with autostart enabled" },
     { "no-autostart", VSH_OT_BOOL, 0,
       "list domains with autostart disabled" },
+    { "with-managed-save", VSH_OT_BOOL, 0,
+      "list domains with managed save state" },
+    { "without-managed-save", VSH_OT_BOOL, 0,
+      "list domains without managed save" },
     { "uuid", VSH_OT_BOOL, 0, "list uuid's only" },
     { "name", VSH_OT_BOOL, 0, "list domain names only" },
     END_OPTS
@@ -50,6 +57,13 @@ static const VshOptDef opts_dumpxml[] = {
     { "inactive", VSH_OT_BOOL, 0, "show inactive defined XML" },
     { "security-info", VSH_OT_BOOL, 0,
       "include security sensitive information in XML dump" },
+    END_OPTS
+};
+static const VshOptDef opts_undefine[] = {
+    DOMAIN_OPT,
+    { "managed-save", VSH_OT_BOOL, 0, "remove domain managed state file" },
+    { "snapshots-metadata", VSH_OT_BOOL, 0,
+      "remove all domain snapshot metadata (vm must be inactive)" },
     END_OPTS
 };
 static const VshOptDef opts_domstate[] = {
@@ -204,7 +218,177 @@ static const VshOptDef opts_domifaddr[] = {
 };
 
 #define NET "Network"
+#define POOL "Storage Pool"
+#define VOL "Storage Volume"
 static const VshCmdDef commands[] = {
+    /* hotplug, tuning, statistics (vsh_cmds_hotplug.c, vsh_cmds_stats.c) */
+    { "attach-device", vsh_cmd_attach_device, vsh_opts_device_file,
+      "attach device from an XML file",
+      "Attach device from an XML <file>.", 0, "Domain" },
+    { "attach-disk", vsh_cmd_attach_disk, vsh_opts_attach_disk,
+      "attach disk device", "Attach new disk device.", 0, "Domain" },
+    { "attach-interface", vsh_cmd_attach_interface,
+      vsh_opts_attach_interface, "attach network interface",
+      "Attach new network interface.", 0, "Domain" },
+    { "change-media", vsh_cmd_change_media, vsh_opts_change_media,
+      "Change media of CD or floppy drive",
+      "Change media of CD or floppy drive.", 0, "Domain" },
+    { "detach-device", vsh_cmd_detach_device, vsh_opts_device_file,
+      "detach device from an XML file",
+      "Detach device from an XML <file>", 0, "Domain" },
+    { "detach-disk", vsh_cmd_detach_disk, vsh_opts_detach_disk,
+      "detach disk device", "Detach disk device.", 0, "Domain" },
+    { "detach-interface", vsh_cmd_detach_interface,
+      vsh_opts_detach_interface, "detach network interface",
+      "Detach network interface.", 0, "Domain" },
+    { "setmaxmem", vsh_cmd_setmaxmem, vsh_opts_setmem,
+      "change maximum memory limit",
+      "Change the maximum memory allocation limit in the guest domain.",
+      0, "Domain" },
+    { "setmem", vsh_cmd_setmem, vsh_opts_setmem, "change memory allocation",
+      "Change the current memory allocation in the guest domain.", 0,
+      "Domain" },
+    { "setvcpus", vsh_cmd_setvcpus, vsh_opts_setvcpus,
+      "change number of virtual CPUs",
+      "Change the number of virtual CPUs in the guest domain.", 0,
+      "Domain" },
+    { "update-device", vsh_cmd_update_device, vsh_opts_update_device,
+      "update device from an XML file",
+      "Update device from an XML <file>.", 0, "Domain" },
+    { "vcpucount", vsh_cmd_vcpucount, vsh_opts_vcpucount,
+      "domain vcpu counts", "Returns the number of virtual CPUs used by "
+      "the domain.", 0, "Domain" },
+    { "vcpuinfo", vsh_cmd_vcpuinfo, vsh_opts_vcpuinfo,
+      "detailed domain vcpu information",
+      "Returns basic information about the domain virtual CPUs.", 0,
+      "Domain" },
+    { "domblkinfo", vsh_cmd_domblkinfo, vsh_opts_domblkinfo,
+      "domain block device size information",
+      "Get block device size info for a domain.", 0, "Domain" },
+    { "domblklist", vsh_cmd_domblklist, vsh_opts_domblklist,
+      "list all domain blocks",
+      "Get the summary of block devices for a domain.", 0, "Domain" },
+    { "domblkstat", vsh_cmd_domblkstat, vsh_opts_domblkstat,
+      "get device block stats for a domain",
+      "Get device block stats for a running domain. See man page or use "
+      "--human for explanation of fields", 0, "Domain" },
+    { "domifstat", vsh_cmd_domifstat, vsh_opts_domifstat,
+      "get network interface stats for a domain",
+      "Get network interface stats for a running domain.", 0, "Domain" },
+    { "dommemstat", vsh_cmd_dommemstat, vsh_opts_dommemstat,
+      "get memory statistics for a domain",
+      "Get memory statistics for a running domain.", 0, "Domain" },
+    { "domstats", vsh_cmd_domstats, vsh_opts_domstats,
+      "get statistics about one or multiple domains",
+      "Gets statistics about one or more (or all) domains", 0, "Domain" },
+    { "nodecpustats", vsh_cmd_nodecpustats, vsh_opts_nodecpustats,
+      "Prints cpu stats of the node.",
+      "Returns cpu stats of the node, in nanoseconds.", 0, "Host" },
+    { "nodememstats", vsh_cmd_nodememstats, vsh_opts_nodememstats,
+      "Prints memory stats of the node.",
+      "Returns memory stats of the node, in kilobytes.", 0, "Host" },
+    VSH_SAVE_CMDS,
+    { "pool-autostart", vsh_cmd_pool_autostart, vsh_opts_pool_autostart,
+      "autostart a pool",
+      "Configure a pool to be automatically started at boot.", 0, POOL },
+    { "pool-build", vsh_cmd_pool_build, vsh_opts_pool_build,
+      "build a pool",
+      "Build a given pool.", 0, POOL },
+    { "pool-create", vsh_cmd_pool_create, vsh_opts_pool_file,
+      "create a pool from an XML file",
+      "Create a pool.", 0, POOL },
+    { "pool-create-as", vsh_cmd_pool_create_as, vsh_opts_pool_create_as,
+      "create a pool from a set of args",
+      "Create a pool.", 0, POOL },
+    { "pool-define", vsh_cmd_pool_define, vsh_opts_pool_file,
+      "define an inactive persistent storage pool or modify an existing "
+      "persistent one from an XML file",
+      "Define or modify a persistent storage pool.", 0, POOL },
+    { "pool-define-as", vsh_cmd_pool_define_as, vsh_opts_pool_x_as,
+      "define a pool from a set of args",
+      "Define a pool.", 0, POOL },
+    { "pool-delete", vsh_cmd_pool_delete, vsh_opts_pool,
+      "delete a pool",
+      "Delete a given pool.", 0, POOL },
+    { "pool-destroy", vsh_cmd_pool_destroy, vsh_opts_pool,
+      "destroy (stop) a pool",
+      "Forcefully stop a given pool. Raw data in the pool is untouched", 0, POOL },
+    { "pool-dumpxml", vsh_cmd_pool_dumpxml, vsh_opts_pool_dumpxml,
+      "pool information in XML",
+      "Output the pool information as an XML dump to stdout.", 0, POOL },
+    { "pool-edit", vsh_cmd_pool_edit, vsh_opts_pool,
+      "edit XML configuration for a storage pool",
+      "Edit the XML configuration for a storage pool.", 0, POOL },
+    { "pool-event", vsh_cmd_pool_event, vsh_opts_pool_event,
+      "Storage Pool Events",
+      "List event types, or wait for storage pool events to occur", 0, POOL },
+    { "pool-info", vsh_cmd_pool_info, vsh_opts_pool_info,
+      "storage pool information",
+      "Returns basic information about the storage pool.", 0, POOL },
+    { "pool-list", vsh_cmd_pool_list, vsh_opts_pool_list,
+      "list pools",
+      "Returns list of pools.", 0, POOL },
+    { "pool-refresh", vsh_cmd_pool_refresh, vsh_opts_pool,
+      "refresh a pool",
+      "Refresh a given pool.", 0, POOL },
+    { "pool-start", vsh_cmd_pool_start, vsh_opts_pool_start,
+      "start a (previously defined) inactive pool",
+      "Start a pool.", 0, POOL },
+    { "pool-undefine", vsh_cmd_pool_undefine, vsh_opts_pool,
+      "undefine an inactive pool",
+      "Undefine the configuration for an inactive pool.", 0, POOL },
+    { "vol-clone", vsh_cmd_vol_clone, vsh_opts_vol_clone,
+      "clone a volume.",
+      "Clone an existing volume within the parent pool.", 0, VOL },
+    { "vol-create", vsh_cmd_vol_create, vsh_opts_vol_create,
+      "create a vol from an XML file",
+      "Create a vol.", 0, VOL },
+    { "vol-create-as", vsh_cmd_vol_create_as, vsh_opts_vol_create_as,
+      "create a volume from a set of args",
+      "Create a vol.", 0, VOL },
+    { "vol-create-from", vsh_cmd_vol_create_from, vsh_opts_vol_create_from,
+      "create a vol, using another volume as input",
+      "Create a vol from an existing volume.", 0, VOL },
+    { "vol-delete", vsh_cmd_vol_delete, vsh_opts_vol,
+      "delete a vol",
+      "Delete a given vol.", 0, VOL },
+    { "vol-download", vsh_cmd_vol_download, vsh_opts_vol_transfer,
+      "download volume contents to a file",
+      "Download the contents of a volume to a file (a progress bar on a "
+      "terminal for long transfers).", 0, VOL },
+    { "vol-dumpxml", vsh_cmd_vol_dumpxml, vsh_opts_vol,
+      "vol information in XML",
+      "Output the vol information as an XML dump to stdout.", 0, VOL },
+    { "vol-info", vsh_cmd_vol_info, vsh_opts_vol_info,
+      "storage vol information",
+      "Returns basic information about the storage vol.", 0, VOL },
+    { "vol-key", vsh_cmd_vol_key, vsh_opts_vol_key,
+      "returns the volume key for a given volume name or path",
+      "Returns the volume key for a given volume name or path.", 0, VOL },
+    { "vol-list", vsh_cmd_vol_list, vsh_opts_vol_list,
+      "list vols",
+      "Returns list of vols by pool.", 0, VOL },
+    { "vol-name", vsh_cmd_vol_name, vsh_opts_vol_name,
+      "returns the volume name for a given volume key or path",
+      "Returns the volume name for a given volume key or path.", 0, VOL },
+    { "vol-path", vsh_cmd_vol_path, vsh_opts_vol,
+      "returns the volume path for a given volume name or key",
+      "Returns the volume path for a given volume name or key.", 0, VOL },
+    { "vol-pool", vsh_cmd_vol_pool, vsh_opts_vol_pool,
+      "returns the storage pool for a given volume key or path",
+      "Returns the storage pool for a given volume key or path.", 0, VOL },
+    { "vol-resize", vsh_cmd_vol_resize, vsh_opts_vol_resize,
+      "resize a vol",
+      "Resizes a storage volume. This is safe only for storage volumes not "
+      "in use by an active guest.", 0, VOL },
+    { "vol-upload", vsh_cmd_vol_upload, vsh_opts_vol_transfer,
+      "upload file contents to a volume",
+      "Upload the contents of a file to a volume (a progress bar on a "
+      "terminal for long transfers).", 0, VOL },
+    { "vol-wipe", vsh_cmd_vol_wipe, vsh_opts_vol_wipe,
+      "wipe a vol",
+      "Ensure data previously on a volume is not accessible to future reads.", 0, VOL },
+
     { "autostart", vsh_cmd_autostart, opts_autostart, "autostart a domain",
       "Configure a domain to be automatically started at boot.", 0,
       "Domain" },
@@ -257,7 +441,7 @@ static const VshCmdDef commands[] = {
       "Start a domain via a fresh boot.", 0, "Domain" },
     { "suspend", vsh_cmd_suspend, opts_domain, "suspend a domain",
       "Suspend a running domain.", 0, "Domain" },
-    { "undefine", vsh_cmd_undefine, opts_domain, "undefine a domain",
+    { "undefine", vsh_cmd_undefine, opts_undefine, "undefine a domain",
       "Undefine an inactive domain, or convert persistent to transient.", 0,
       "Domain" },
     { "domifaddr", vsh_cmd_domifaddr, opts_domifaddr,
@@ -377,7 +561,9 @@ static const VshOptDef *
 opt_next_positional(const VshCmdDef *def, GHashTable *seen)
 {
     for (const VshOptDef *o = def->opts; o->name; o++) {
-        if ((o->flags & VSH_OFLAG_POS) && !g_hash_table_contains(seen, o->name))
+        if ((o->flags & VSH_OFLAG_POS) &&
+            (!g_hash_table_contains(seen, o->name) ||
+             (o->flags & VSH_OFLAG_MULTI)))
             return o;
     }
     return NULL;
@@ -457,8 +643,11 @@ vsh_cmd_parse(int argc, char **argv)
             if ((used = parse_named(cmd, argv + i, argc - i)) < 0)
                 return NULL;
         } else if ((pos = opt_next_positional(cmd->def, cmd->opts))) {
-            g_hash_table_insert(cmd->opts, (char *) pos->name,
-                                g_strdup(argv[i]));
+            const char *prev = g_hash_table_lookup(cmd->opts, pos->name);
+
+            g_hash_table_insert(cmd->opts, (char *) pos->name, prev
+                                ? g_strconcat(prev, "\n", argv[i], NULL)
+                                : g_strdup(argv[i]));
         } else {
             fprintf(stderr, "error: unexpected data '%s'\n", argv[i]);
             return NULL;
@@ -486,7 +675,8 @@ vsh_cmd_has(const VshCmd *cmd, const char *name)
 static void
 help_all(void)
 {
-    const char *groups[] = { "Domain", "Host", NET, "Shell" };
+    const char *groups[] = { "Domain", "Host", NET, POOL, VOL,
+                             "Shell" };
 
     printf("Grouped commands:\n\n");
     for (size_t g = 0; g < G_N_ELEMENTS(groups); g++) {

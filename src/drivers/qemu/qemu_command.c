@@ -288,6 +288,8 @@ build_devices(QemuCmdCtx *ctx)
                             "on,obsolete=deny,elevateprivileges=deny,"
                             "spawn=deny,resourcecontrol=deny");
     vr_command_add_arg_pair(ctx->cmd, "-msg", "timestamp=on");
+    if (ctx->params->incoming)
+        vr_command_add_arg_pair(ctx->cmd, "-incoming", ctx->params->incoming);
     return 0;
 }
 

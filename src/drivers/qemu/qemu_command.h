@@ -26,6 +26,9 @@ typedef struct {
     bool kvm_usable;              /* /dev/kvm can be opened */
     const int *tap_fds;           /* one per <interface type='network'|'bridge'>, or NULL */
     size_t n_tap_fds;
+    /* "defer" (restore, incoming migration): -incoming defer; the stream
+     * then comes through migrate-incoming.  NULL: a normal boot. */
+    const char *incoming;
 } QemuCommandParams;
 
 /* Build the command.  Refuses (VR_ERR_CONFIG_UNSUPPORTED, with a message

@@ -9,8 +9,14 @@
 
 struct _VrDomainObjList {
     GRWLock lock;
-    GHashTable *by_name;   /* name -> VrDomainObj (one reference) */
-    GHashTable *by_uuid;   /* formatted UUID -> VrDomainObj (borrowed) */
+    /* Keys are the object's own name and raw 16-byte UUID (both fixed for
+     * its lifetime): no copies, and a UUID lookup formats nothing. */
+    GHashTable *by_name;   /* obj->name -> VrDomainObj (one reference) */
+    GHashTable *by_uuid;   /* obj->uuid -> VrDomainObj (borrowed) */
+    /* All objects sorted by name (borrowed), built on first listing and
+     * dropped by add/remove (writer lock), so listings do not sort. */
+    GMutex sorted_lock;    /* serializes building it under the reader lock */
+    GPtrArray *sorted;
 };
 
 VrDomainObj *
@@ -101,7 +107,7 @@ filter_state(const VrDomainObj *obj, unsigned int flags)
 bool
 vr_domain_obj_matches(const VrDomainObj *obj, unsigned int flags)
 {
-    /* Managed save images, snapshots and checkpoints do not exist yet. */
+    /* Checkpoints do not exist yet. */
     return filter_pair(flags, VR_LIST_DOMAINS_ACTIVE,
                        VR_LIST_DOMAINS_INACTIVE,
                        vr_domain_obj_is_active(obj)) &&
@@ -109,13 +115,31 @@ vr_domain_obj_matches(const VrDomainObj *obj, unsigned int flags)
                        VR_LIST_DOMAINS_TRANSIENT, obj->persistent) &&
            filter_state(obj, flags) &&
            filter_pair(flags, VR_LIST_DOMAINS_MANAGEDSAVE,
-                       VR_LIST_DOMAINS_NO_MANAGEDSAVE, false) &&
+                       VR_LIST_DOMAINS_NO_MANAGEDSAVE,
+                       obj->has_managed_save) &&
            filter_pair(flags, VR_LIST_DOMAINS_AUTOSTART,
                        VR_LIST_DOMAINS_NO_AUTOSTART, obj->autostart) &&
            filter_pair(flags, VR_LIST_DOMAINS_HAS_SNAPSHOT,
-                       VR_LIST_DOMAINS_NO_SNAPSHOT, false) &&
+                       VR_LIST_DOMAINS_NO_SNAPSHOT, obj->n_snapshots > 0) &&
            filter_pair(flags, VR_LIST_DOMAINS_HAS_CHECKPOINT,
                        VR_LIST_DOMAINS_NO_CHECKPOINT, false);
+}
+
+static guint
+uuid_hash(gconstpointer key)
+{
+    const unsigned char *u = key;
+
+    /* UUIDs are random enough in any 4 bytes; the last ones also differ
+     * in generated series (time-based or counted). */
+    return ((guint) u[12] << 24) | ((guint) u[13] << 16) |
+           ((guint) u[14] << 8) | (guint) u[15];
+}
+
+static gboolean
+uuid_equal(gconstpointer a, gconstpointer b)
+{
+    return memcmp(a, b, VR_UUID_BUFLEN) == 0;
 }
 
 VrDomainObjList *
@@ -124,10 +148,10 @@ vr_domain_obj_list_new(void)
     VrDomainObjList *list = g_new0(VrDomainObjList, 1);
 
     g_rw_lock_init(&list->lock);
-    list->by_name = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+    g_mutex_init(&list->sorted_lock);
+    list->by_name = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
                                           (GDestroyNotify) vr_domain_obj_unref);
-    list->by_uuid = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-                                          NULL);
+    list->by_uuid = g_hash_table_new(uuid_hash, uuid_equal);
     return list;
 }
 
@@ -136,6 +160,8 @@ vr_domain_obj_list_free(VrDomainObjList *list)
 {
     if (!list)
         return;
+    g_clear_pointer(&list->sorted, g_ptr_array_unref);
+    g_mutex_clear(&list->sorted_lock);
     g_hash_table_destroy(list->by_uuid);
     g_hash_table_destroy(list->by_name);
     g_rw_lock_clear(&list->lock);
@@ -143,7 +169,7 @@ vr_domain_obj_list_free(VrDomainObjList *list)
 }
 
 static VrDomainObj *
-find_in(VrDomainObjList *list, GHashTable *table, const char *key)
+find_in(VrDomainObjList *list, GHashTable *table, gconstpointer key)
 {
     VrDomainObj *obj;
 
@@ -165,9 +191,7 @@ VrDomainObj *
 vr_domain_obj_list_find_by_uuid(VrDomainObjList *list,
                                 const unsigned char *uuid)
 {
-    char str[VR_UUID_STRING_BUFLEN];
-
-    return find_in(list, list->by_uuid, vr_uuid_format(uuid, str));
+    return find_in(list, list->by_uuid, uuid);
 }
 
 VrDomainObj *
@@ -204,13 +228,13 @@ vr_domain_obj_list_add(VrDomainObjList *list, VrDomainObj *obj)
     if (g_hash_table_contains(list->by_name, obj->name)) {
         vr_error_report(VR_ERR_OPERATION_FAILED, VR_FROM_QEMU,
                         "domain '%s' already exists", obj->name);
-    } else if (g_hash_table_contains(list->by_uuid, uuid)) {
+    } else if (g_hash_table_contains(list->by_uuid, obj->uuid)) {
         vr_error_report(VR_ERR_OPERATION_FAILED, VR_FROM_QEMU,
                         "a domain with uuid %s already exists", uuid);
     } else {
-        g_hash_table_insert(list->by_name, g_strdup(obj->name),
-                            vr_domain_obj_ref(obj));
-        g_hash_table_insert(list->by_uuid, g_strdup(uuid), obj);
+        g_hash_table_insert(list->by_name, obj->name, vr_domain_obj_ref(obj));
+        g_hash_table_insert(list->by_uuid, obj->uuid, obj);
+        g_clear_pointer(&list->sorted, g_ptr_array_unref);
         obj->removed = false;
         ret = 0;
     }
@@ -221,13 +245,11 @@ vr_domain_obj_list_add(VrDomainObjList *list, VrDomainObj *obj)
 void
 vr_domain_obj_list_remove(VrDomainObjList *list, VrDomainObj *obj)
 {
-    char uuid[VR_UUID_STRING_BUFLEN];
-
-    vr_uuid_format(obj->uuid, uuid);
     g_rw_lock_writer_lock(&list->lock);
     obj->removed = true;
     if (g_hash_table_lookup(list->by_name, obj->name) == obj) {
-        g_hash_table_remove(list->by_uuid, uuid);
+        g_hash_table_remove(list->by_uuid, obj->uuid);
+        g_clear_pointer(&list->sorted, g_ptr_array_unref);
         /* Last: this may drop the list's reference. */
         g_hash_table_remove(list->by_name, obj->name);
     }
@@ -243,6 +265,29 @@ compare_by_name(gconstpointer a, gconstpointer b)
     return strcmp(x->name, y->name);
 }
 
+/* All objects sorted by name; the caller holds the reader lock, under
+ * which the array stays as it is. */
+static GPtrArray *
+list_sorted(VrDomainObjList *list)
+{
+    GPtrArray *sorted;
+
+    g_mutex_lock(&list->sorted_lock);
+    if (!list->sorted) {
+        GHashTableIter iter;
+        gpointer value;
+
+        list->sorted = g_ptr_array_sized_new(g_hash_table_size(list->by_name));
+        g_hash_table_iter_init(&iter, list->by_name);
+        while (g_hash_table_iter_next(&iter, NULL, &value))
+            g_ptr_array_add(list->sorted, value);
+        g_ptr_array_sort(list->sorted, compare_by_name);
+    }
+    sorted = list->sorted;
+    g_mutex_unlock(&list->sorted_lock);
+    return sorted;
+}
+
 size_t
 vr_domain_obj_list_count(VrDomainObjList *list, unsigned int flags)
 {
@@ -255,26 +300,26 @@ GPtrArray *
 vr_domain_obj_list_collect(VrDomainObjList *list, unsigned int flags)
 {
     g_autoptr(GPtrArray) objs = NULL;
-    GHashTableIter iter;
-    gpointer value;
+    GPtrArray *all;
 
     if (VR_CHECK_FLAGS(flags, VR_LIST_DOMAINS_ALL) < 0)
         return NULL;
     g_rw_lock_reader_lock(&list->lock);
-    objs = g_ptr_array_new_full(g_hash_table_size(list->by_name),
+    all = list_sorted(list);
+    objs = g_ptr_array_new_full(all->len,
                                 (GDestroyNotify) vr_domain_obj_unref);
-    g_hash_table_iter_init(&iter, list->by_name);
-    while (g_hash_table_iter_next(&iter, NULL, &value)) {
-        VrDomainObj *obj = value;
-        bool match;
+    for (guint i = 0; i < all->len; i++) {
+        VrDomainObj *obj = all->pdata[i];
+        bool match = true;
 
-        vr_domain_obj_lock(obj);
-        match = vr_domain_obj_matches(obj, flags);
-        vr_domain_obj_unlock(obj);
+        if (flags != 0) {  /* no filter bit: every object matches */
+            vr_domain_obj_lock(obj);
+            match = vr_domain_obj_matches(obj, flags);
+            vr_domain_obj_unlock(obj);
+        }
         if (match)
             g_ptr_array_add(objs, vr_domain_obj_ref(obj));
     }
     g_rw_lock_reader_unlock(&list->lock);
-    g_ptr_array_sort(objs, compare_by_name);
     return g_steal_pointer(&objs);
 }

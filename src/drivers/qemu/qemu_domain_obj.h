@@ -65,6 +65,8 @@ typedef struct _VrDomainObj {
     int reason;
     int id;               /* -1 while inactive */
     bool removed;         /* no longer in the list (undefined) */
+    bool has_managed_save;   /* <state>/qemu/save/NAME.save exists */
+    unsigned int n_snapshots; /* snapshot metadata count (qemu_snapshot.c) */
     /* While running: the persistent definition (@def is then the live
      * copy); NULL for transient domains and while inactive. */
     VrDomainDef *new_def;

@@ -13,6 +13,8 @@
 #include <sys/stat.h>
 
 #include "drivers/qemu/qemu_driver_priv.h"
+#include "drivers/qemu/qemu_save.h"
+#include "drivers/qemu/qemu_snapshot.h"
 #include "util/vr_error.h"
 #include "util/vr_file.h"
 #include "util/vr_log.h"
@@ -92,6 +94,8 @@ load_one(QemuDriver *drv, const char *file)
     obj = vr_domain_obj_new(g_steal_pointer(&def));
     obj->persistent = true;
     obj->autostart = lstat(link, &st) == 0;
+    qemu_save_load_obj(drv, obj);
+    qemu_snapshot_load_obj(drv, obj);
     if (vr_domain_obj_list_add(drv->domains, obj) < 0) {
         VR_WARN("skipping domain definition '%s': %s", path,
                 vr_error_message());

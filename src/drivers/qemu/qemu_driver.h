@@ -149,7 +149,8 @@ char *qemu_domain_get_os_type(QemuDriver *drv, const QemuDomainRef *dom);
 /* Returns 0 (no image) or -1. */
 int qemu_domain_has_managed_save(QemuDriver *drv, const QemuDomainRef *dom,
                                  unsigned int flags);
-/* Number of snapshots (0 for now) or -1. */
+/* Number of snapshots matching @flags (DOMAIN_LIST_ALL_SNAPSHOTS
+ * filters) or -1 (qemu_snapshot.c). */
 int qemu_domain_snapshot_num(QemuDriver *drv, const QemuDomainRef *dom,
                              unsigned int flags);
 /* Security label ("" and not enforcing with model "none").  0 or -1. */

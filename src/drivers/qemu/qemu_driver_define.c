@@ -16,6 +16,8 @@
 #include <unistd.h>
 
 #include "drivers/qemu/qemu_driver_priv.h"
+#include "drivers/qemu/qemu_save.h"
+#include "drivers/qemu/qemu_snapshot.h"
 #include "util/vr_error.h"
 #include "util/vr_file.h"
 #include "util/vr_log.h"
@@ -155,6 +157,12 @@ qemu_domain_undefine(QemuDriver *drv, const QemuDomainRef *dom,
         goto out;
     }
     vr_domain_obj_unlock(obj);
+    /* snapshot metadata and managed save image (qemu_snapshot.c,
+     * qemu_save.c): refused unless the flags say to remove them */
+    if (qemu_snapshot_undefine(drv, obj, flags, true) < 0 ||
+        qemu_save_undefine(drv, obj, flags) < 0 ||
+        qemu_snapshot_undefine(drv, obj, flags, false) < 0)
+        goto out;
 
     link = qemu_driver_autostart_path(drv, obj->name);
     if (vr_file_remove_durable(link) < 0 ||

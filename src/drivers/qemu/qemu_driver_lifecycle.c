@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "drivers/qemu/qemu_process.h"
+#include "drivers/qemu/qemu_save.h"
 #include "util/vr_error.h"
 #include "util/vr_log.h"
 
@@ -61,6 +62,9 @@ qemu_driver_lifecycle_init(QemuDriver *drv, const VrPaths *paths)
 
     drv->run_dir = g_build_filename(paths->run_dir, "qemu", NULL);
     drv->log_dir = g_build_filename(paths->log_dir, "qemu", NULL);
+    drv->save_dir = g_build_filename(paths->state_dir, "qemu", "save", NULL);
+    drv->snapshot_dir = g_build_filename(paths->state_dir, "qemu",
+                                         "snapshot", NULL);
     drv->caps = qemu_caps_cache_new(cache);
     /* capabilities XML lists the probed machines (probed lazily) */
     qemu_host_set_caps_cache(drv->host, drv->caps);
@@ -106,6 +110,8 @@ qemu_driver_lifecycle_free(QemuDriver *drv)
     qemu_caps_cache_free(drv->caps);
     g_free(drv->run_dir);
     g_free(drv->log_dir);
+    g_free(drv->save_dir);
+    g_free(drv->snapshot_dir);
     g_mutex_clear(&drv->event_lock);
 }
 
@@ -255,7 +261,10 @@ start_obj(QemuDriver *drv, VrDomainObj *obj, unsigned int flags,
 
     if (qemu_job_begin(obj, "start", QEMU_JOB_WAIT_MS) < 0)
         return -1;
-    rc = qemu_process_start(drv, obj, flags, owner);
+    /* a managed save image resumes the domain (qemu_save.c) */
+    rc = qemu_save_start_managed(drv, obj, flags, owner);
+    if (rc > 0)
+        rc = qemu_process_start(drv, obj, flags, owner);
     qemu_job_end(obj);
     if (rc == 0 && out)
         qemu_domain_ref_fill(out, obj);

@@ -25,6 +25,8 @@ struct _QemuDriver {
     /* ---- running domains (qemu_process*.c) ---- */
     char *run_dir;           /* <run>/qemu: status XML, monitors, pidfiles */
     char *log_dir;           /* <log>/qemu: NAME.log */
+    char *save_dir;          /* <state>/qemu/save: managed save images */
+    char *snapshot_dir;      /* <state>/qemu/snapshot/DOMAIN/NAME.xml */
     QemuCapsCache *caps;
     uid_t qemu_uid;          /* QEMU's user, or -1 to keep ours */
     gid_t qemu_gid;

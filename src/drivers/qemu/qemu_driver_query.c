@@ -170,29 +170,8 @@ qemu_domain_get_os_type(QemuDriver *drv, const QemuDomainRef *dom)
     return type;
 }
 
-int
-qemu_domain_has_managed_save(QemuDriver *drv, const QemuDomainRef *dom,
-                             unsigned int flags)
-{
-    g_autoptr(VrDomainObj) obj = NULL;
-
-    if (VR_CHECK_FLAGS(flags, 0) < 0 || !(obj = qemu_driver_get_obj(drv, dom)))
-        return -1;
-    return 0;
-}
-
-int
-qemu_domain_snapshot_num(QemuDriver *drv, const QemuDomainRef *dom,
-                         unsigned int flags)
-{
-    g_autoptr(VrDomainObj) obj = NULL;
-
-    /* Every DOMAIN_LIST_ALL_SNAPSHOTS filter bit (appendix C). */
-    if (VR_CHECK_FLAGS(flags, 0x7ff) < 0 ||
-        !(obj = qemu_driver_get_obj(drv, dom)))
-        return -1;
-    return 0;
-}
+/* qemu_domain_has_managed_save: qemu_save.c;
+ * qemu_domain_snapshot_num: qemu_snapshot.c */
 
 int
 qemu_domain_get_security_label(QemuDriver *drv, const QemuDomainRef *dom,

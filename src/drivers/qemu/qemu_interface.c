@@ -169,3 +169,42 @@ qemu_interface_release(QemuDriver *drv, VrDomainObj *obj)
                                     g_ptr_array_index(gone, i + 1),
                                     drv->net_hooks.opaque);
 }
+
+int
+qemu_interface_prepare_one(QemuDriver *drv, const char *dom,
+                           VrDomainNetDef *n, int *fd)
+{
+    g_autofree char *bridge = NULL;
+    g_autofree char *ifname = NULL;
+    char mac[18];
+    int tapfd;
+
+    if (!needs_tap(n)) {
+        *fd = -1;
+        return 0;
+    }
+    if (!(bridge = net_bridge(drv, n, dom)) ||
+        (tapfd = open_tap(n, bridge, &ifname)) < 0)
+        return -1;
+    VR_INFO("domain '%s': hotplug tap '%s' on bridge '%s'", dom, ifname,
+            bridge);
+    g_snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x",
+               n->mac[0], n->mac[1], n->mac[2], n->mac[3], n->mac[4],
+               n->mac[5]);
+    if (n->type == VR_DOMAIN_NET_TYPE_NETWORK && drv->net_hooks.port_added)
+        drv->net_hooks.port_added(n->source, ifname, mac,
+                                  drv->net_hooks.opaque);
+    g_free(n->target_dev);
+    n->target_dev = g_steal_pointer(&ifname);
+    *fd = tapfd;
+    return 0;
+}
+
+void
+qemu_interface_release_one(QemuDriver *drv, const VrDomainNetDef *n)
+{
+    if (n->type == VR_DOMAIN_NET_TYPE_NETWORK && n->target_dev &&
+        drv->net_hooks.port_removed)
+        drv->net_hooks.port_removed(n->source, n->target_dev,
+                                    drv->net_hooks.opaque);
+}

@@ -21,3 +21,13 @@ void qemu_interface_close_fds(GArray **fds);
 /* The domain stopped: its taps vanished with QEMU; tell the network side
  * (port_removed) for each recorded tap.  Never fails. */
 void qemu_interface_release(QemuDriver *drv, VrDomainObj *obj);
+
+/* Hotplug: the tap for one interface @n of domain @dom (network or
+ * bridge type): bridge lookup, tap creation as for a start, port_added,
+ * and n->target_dev set.  *fd gets the tap fd (the caller closes it once
+ * QEMU has its copy).  Returns 0 or -1 (reported). */
+int qemu_interface_prepare_one(QemuDriver *drv, const char *dom,
+                               VrDomainNetDef *n, int *fd);
+/* Hot-unplug: tell the network side (port_removed) that @n's tap is
+ * gone.  Never fails. */
+void qemu_interface_release_one(QemuDriver *drv, const VrDomainNetDef *n);

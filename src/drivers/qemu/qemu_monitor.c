@@ -297,14 +297,38 @@ monitor_attach(QemuMonitor *mon)
 
 /* ---- commands ---- */
 
+/* Send one byte of @text with @fd attached (SCM_RIGHTS): QEMU takes the
+ * fd with the message it arrives with (getfd).  Returns bytes sent. */
+static ssize_t
+monitor_send_with_fd(int sock, const char *text, int fd)
+{
+    char control[CMSG_SPACE(sizeof(int))] = { 0 };
+    struct iovec iov = { .iov_base = (void *) text, .iov_len = 1 };
+    struct msghdr msg = {
+        .msg_iov = &iov, .msg_iovlen = 1,
+        .msg_control = control, .msg_controllen = sizeof(control),
+    };
+    struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+
+    cmsg->cmsg_level = SOL_SOCKET;
+    cmsg->cmsg_type = SCM_RIGHTS;
+    cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
+    return sendmsg(sock, &msg, MSG_NOSIGNAL);
+}
+
 static int
-monitor_send(QemuMonitor *mon, const char *text, size_t len)
+monitor_send(QemuMonitor *mon, const char *text, size_t len, int fd)
 {
     int ret = 0;
 
     g_mutex_lock(&mon->wlock);
     while (len > 0) {
-        ssize_t n = send(mon->fd, text, len, MSG_NOSIGNAL);
+        ssize_t n = fd >= 0 ? monitor_send_with_fd(mon->fd, text, fd) :
+                              send(mon->fd, text, len, MSG_NOSIGNAL);
+
+        if (n > 0)
+            fd = -1;
 
         if (n < 0 && errno == EINTR)
             continue;
@@ -345,7 +369,7 @@ report_closed(void)
  * *closed is set). */
 static VrJson *
 monitor_roundtrip(QemuMonitor *mon, const char *cmd, VrJson *args,
-                  int timeout_ms, bool *closed)
+                  int timeout_ms, int fd, bool *closed)
 {
     QemuMonitorPending p = { NULL, false };
     g_autofree char *id = NULL;
@@ -366,7 +390,7 @@ monitor_roundtrip(QemuMonitor *mon, const char *cmd, VrJson *args,
 
     text = monitor_format_command(cmd, args, id);
     VR_DEBUG("QMP send on '%s': %s", mon->path, g_strchomp(g_strdup(text)));
-    rc = monitor_send(mon, text, strlen(text));
+    rc = monitor_send(mon, text, strlen(text), fd);
 
     deadline = g_get_monotonic_time() + (gint64) timeout_ms * 1000;
     g_mutex_lock(&mon->lock);
@@ -416,7 +440,7 @@ monitor_check_reply(const char *cmd, VrJson *msg, VrJson **reply)
 
 static int
 monitor_execute(QemuMonitor *mon, const char *cmd, VrJson *args,
-                VrJson **reply, int timeout_ms, bool closed_ok)
+                VrJson **reply, int timeout_ms, bool closed_ok, int fd)
 {
     g_autoptr(VrJson) msg = NULL;
     bool closed = false;
@@ -431,7 +455,7 @@ monitor_execute(QemuMonitor *mon, const char *cmd, VrJson *args,
     if (timeout_ms <= 0)
         timeout_ms = QEMU_MONITOR_DEFAULT_TIMEOUT_MS;
     monitor_ref(mon);
-    msg = monitor_roundtrip(mon, cmd, args, timeout_ms, &closed);
+    msg = monitor_roundtrip(mon, cmd, args, timeout_ms, fd, &closed);
     monitor_unref(mon);
     if (!msg) {
         if (!closed)
@@ -449,7 +473,16 @@ int
 qemu_monitor_command(QemuMonitor *mon, const char *cmd, VrJson *args,
                      VrJson **reply, int timeout_ms)
 {
-    return monitor_execute(mon, cmd, args, reply, timeout_ms, false);
+    return monitor_execute(mon, cmd, args, reply, timeout_ms, false, -1);
+}
+
+int
+qemu_monitor_getfd(QemuMonitor *mon, const char *fdname, int fd)
+{
+    VrJson *args = vr_json_new_object();
+
+    vr_json_object_set_string(args, "fdname", fdname);
+    return monitor_execute(mon, "getfd", args, NULL, 0, false, fd);
 }
 
 bool
@@ -596,7 +629,7 @@ qemu_monitor_system_reset(QemuMonitor *mon)
 int
 qemu_monitor_quit(QemuMonitor *mon)
 {
-    return monitor_execute(mon, "quit", NULL, NULL, 0, true);
+    return monitor_execute(mon, "quit", NULL, NULL, 0, true, -1);
 }
 
 int

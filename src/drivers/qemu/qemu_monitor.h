@@ -78,6 +78,10 @@ int qemu_monitor_query_status(QemuMonitor *mon, bool *running, char **status);
 int qemu_monitor_query_chardev_pty(QemuMonitor *mon, const char *alias,
                                    char **pty_path);
 
+/* getfd: hand @fd (still the caller's) to QEMU under @fdname (for
+ * "fd:NAME" migration URIs).  Returns 0 or -1 reported.  (Extension.) */
+int qemu_monitor_getfd(QemuMonitor *mon, const char *fdname, int fd);
+
 bool qemu_monitor_is_open(QemuMonitor *mon);
 
 /* Close the connection (no eof callback afterwards) and drop the caller's

@@ -12,6 +12,7 @@
 #include <glib-unix.h>
 #include <string.h>
 
+#include "drivers/qemu/qemu_hotplug.h"
 #include "drivers/qemu/qemu_process.h"
 #include "util/vr_error.h"
 #include "util/vr_log.h"
@@ -148,7 +149,8 @@ on_monitor_event(QemuMonitor *mon G_GNUC_UNUSED, const char *name,
                  const VrJson *data, void *opaque)
 {
     static const char *const wanted[] = { "STOP", "RESUME", "RESET",
-                                          "SHUTDOWN", "GUEST_PANICKED" };
+                                          "SHUTDOWN", "GUEST_PANICKED",
+                                          "DEVICE_DELETED" };
 
     for (size_t i = 0; i < G_N_ELEMENTS(wanted); i++) {
         if (g_str_equal(name, wanted[i])) {
@@ -324,7 +326,10 @@ static bool
 own_job(const char *job)
 {
     return job && (g_str_equal(job, "start") || g_str_equal(job, "suspend") ||
-                   g_str_equal(job, "resume"));
+                   g_str_equal(job, "resume") || g_str_equal(job, "save") ||
+                   g_str_equal(job, "restore") ||
+                   g_str_equal(job, "snapshot") ||
+                   g_str_has_prefix(job, "migration"));
 }
 
 /* STOP / RESUME: the vCPUs' state, trusted over replies. */
@@ -370,6 +375,8 @@ handle_event(QemuWatch *w, const char *name, const VrJson *data)
         qemu_driver_emit(w->drv, w->obj, QEMU_EVENT_ID_REBOOT, 0, 0);
     } else if (g_str_equal(name, "SHUTDOWN")) {
         handle_shutdown(w, data);
+    } else if (g_str_equal(name, "DEVICE_DELETED")) {
+        qemu_hotplug_device_deleted(w->drv, w->obj, data);
     } else if (g_str_equal(name, "GUEST_PANICKED")) {
         qemu_driver_emit(w->drv, w->obj, QEMU_EVENT_ID_LIFECYCLE,
                          QEMU_EVENT_CRASHED, 0);

@@ -72,6 +72,9 @@ typedef struct {
     bool killed;             /* we sent the signal (destroy) */
     bool fake_reboot;        /* reboot: reset on SHUTDOWN, not stop */
     bool exit_queued;        /* exit handling queued once */
+    /* The running save/migration/snapshot job's progress, for
+     * domjobinfo/domjobabort (qemu_job_info.h), or NULL. */
+    struct _QemuAsyncJob *async;
 } QemuDomainPriv;
 
 /* ---- qemu_job.c ---- */
@@ -94,6 +97,29 @@ void qemu_job_wake(VrDomainObj *obj);
  * is undone.  Returns 0 or -1 (reported). */
 int qemu_process_start(QemuDriver *drv, VrDomainObj *obj, unsigned int flags,
                        const void *owner);
+/* A start that loads a state instead of booting (restore, incoming
+ * migration): QEMU gets -incoming defer, then migrate-incoming. */
+typedef struct {
+    const VrDomainDef *def;  /* definition to run (copied); NULL: obj->def */
+    int fd;                  /* stream to read (getfd), or -1 */
+    const char *uri;         /* migrate-incoming URI when fd is -1 */
+    int running_reason;      /* reason once running (3 RESTORED) */
+    int started_detail;      /* STARTED detail (2 RESTORED) */
+    int resumed_detail;      /* RESUMED detail (0 UNPAUSED) */
+    /* Migration: only issue migrate-incoming and return (the domain
+     * stays paused; the caller waits for the stream later, in Finish).
+     * Used with QEMU_START_PAUSED (qemu_migration.c). */
+    bool listen_only;
+} QemuIncoming;
+/* qemu_process_start, loading @inc's stream before the vCPUs run
+ * (qemu_process_incoming.c).  Returns 0 or -1 (reported, undone). */
+int qemu_process_start_incoming(QemuDriver *drv, VrDomainObj *obj,
+                                unsigned int flags, const void *owner,
+                                const QemuIncoming *inc);
+/* The incoming phase itself: getfd/migrate-incoming and wait for the
+ * stream to load.  Returns 0 or -1 (reported). */
+int qemu_process_run_incoming(VrDomainObj *obj, QemuMonitor *mon,
+                              const QemuIncoming *inc);
 /* A new priv for a run of @obj: run paths, a new serial and watch. */
 QemuDomainPriv *qemu_process_priv_new(QemuDriver *drv, VrDomainObj *obj);
 /* The QEMU user's view: can @uid/@gid reach and read @path?  Not

@@ -32,6 +32,7 @@ typedef struct {
     QemuCaps *caps;
     const char *emulator;
     GArray *tap_fds;         /* our copies, closed once QEMU has them */
+    const QemuIncoming *inc; /* restore / incoming migration, or NULL */
 } QemuStart;
 
 static int
@@ -310,6 +311,7 @@ phase_launch(QemuStart *st)
         .kvm_usable = qemu_host_kvm_usable(),
         .tap_fds = st->tap_fds ? (const int *) st->tap_fds->data : NULL,
         .n_tap_fds = st->tap_fds ? st->tap_fds->len : 0,
+        .incoming = st->inc ? "defer" : NULL,
     };
     g_autoptr(VrCommand) cmd = qemu_command_build(st->def, st->caps, &params);
     g_autofree char *line = NULL;
@@ -400,19 +402,25 @@ phase_finish(QemuStart *st)
 
     if (query_ptys(st) < 0)
         return -1;
+    if (st->inc && qemu_process_run_incoming(obj, priv->mon, st->inc) < 0)
+        return -1;
     if (!paused && qemu_monitor_cont(priv->mon) < 0)
         return -1;
     if (paused)
         qemu_process_set_state(obj, VR_DOMAIN_PAUSED, QEMU_PAUSED_USER);
     else
-        qemu_process_set_state(obj, VR_DOMAIN_RUNNING, QEMU_RUNNING_BOOTED);
+        qemu_process_set_state(obj, VR_DOMAIN_RUNNING,
+                               st->inc ? st->inc->running_reason :
+                                         QEMU_RUNNING_BOOTED);
     if (qemu_status_save(st->drv, obj) < 0)
         return -1;
     if (!paused)
         qemu_driver_emit(st->drv, obj, QEMU_EVENT_ID_LIFECYCLE,
-                         QEMU_EVENT_RESUMED, 0);
+                         QEMU_EVENT_RESUMED,
+                         st->inc ? st->inc->resumed_detail : 0);
     qemu_driver_emit(st->drv, obj, QEMU_EVENT_ID_LIFECYCLE,
-                     QEMU_EVENT_STARTED, 0);
+                     QEMU_EVENT_STARTED,
+                     st->inc ? st->inc->started_detail : 0);
     if (paused)
         qemu_driver_emit(st->drv, obj, QEMU_EVENT_ID_LIFECYCLE,
                          QEMU_EVENT_SUSPENDED, 0);
@@ -423,14 +431,22 @@ int
 qemu_process_start(QemuDriver *drv, VrDomainObj *obj, unsigned int flags,
                    const void *owner)
 {
-    QemuStart st = { .drv = drv, .obj = obj, .flags = flags };
+    return qemu_process_start_incoming(drv, obj, flags, owner, NULL);
+}
+
+int
+qemu_process_start_incoming(QemuDriver *drv, VrDomainObj *obj,
+                            unsigned int flags, const void *owner,
+                            const QemuIncoming *inc)
+{
+    QemuStart st = { .drv = drv, .obj = obj, .flags = flags, .inc = inc };
     gint64 t0 = g_get_monotonic_time();
     bool active;
 
     vr_domain_obj_lock(obj);
     active = vr_domain_obj_is_active(obj);
     if (!active)
-        st.def = vr_domain_def_copy(obj->def);
+        st.def = vr_domain_def_copy(inc && inc->def ? inc->def : obj->def);
     vr_domain_obj_unlock(obj);
     if (active) {
         vr_error_report(VR_ERR_OPERATION_INVALID, VR_FROM_QEMU,

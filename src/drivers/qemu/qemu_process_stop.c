@@ -61,6 +61,7 @@ qemu_domain_priv_free(void *opaque)
     }
     if (priv->ptys)
         g_hash_table_destroy(priv->ptys);
+    g_free(priv->async);
     g_free(priv);
 }
 
