@@ -113,7 +113,7 @@ def boot(name, **kw):
 def last_count(con, timeout=5):
     m = None
     while True:
-        n = con.wait(rb"VIREO-COUNT (\d+)", timeout)
+        n = con.wait(rb"VIREO-COUNT (\d+)\r?\n", timeout)
         if not n:
             return int(m.group(1)) if m else None
         m, timeout = n, 0.2
@@ -162,7 +162,7 @@ src_last = last_count(con, 1) or before
 con.close()
 ddom = dst.lookupByName("mg1")
 dcon = vireotest.GuestConsole(pty_of(ddom))
-m = dcon.wait(rb"VIREO-COUNT (\d+)", 20)
+m = dcon.wait(rb"VIREO-COUNT (\d+)\r?\n", 20)
 after = int(m.group(1)) if m else None
 tap.ok(after is not None and src_last is not None and after > src_last,
        "counter continues on the destination (%s -> %s)" % (src_last, after))
@@ -287,7 +287,7 @@ tap.ok(r.returncode == 0 and state(src, "mg4")[0] ==
        "virsh migrate --p2p back to the source", r.stdout + r.stderr)
 con4.close()
 con4 = vireotest.GuestConsole(pty_of(src.lookupByName("mg4")))
-tap.ok(con4.wait(rb"VIREO-COUNT (\d+)", 20) is not None and
+tap.ok(con4.wait(rb"VIREO-COUNT (\d+)\r?\n", 20) is not None and
        b"VIREO-GUEST-READY" not in con4.buf,
        "guest keeps counting after two migrations, no reboot")
 

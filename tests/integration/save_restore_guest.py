@@ -70,13 +70,13 @@ def console(dom):
 def last_count(cons, timeout=60):
     """The newest VIREO-COUNT value: the first one within @timeout, then
     whatever else arrives during the next 2.5 s."""
-    m = cons.wait(rb"VIREO-COUNT (\d+)", timeout)
+    m = cons.wait(rb"VIREO-COUNT (\d+)\r?\n", timeout)
     if not m:
         return None
     n = int(m.group(1))
     end = time.monotonic() + 2.5
     while time.monotonic() < end:
-        m = cons.wait(rb"VIREO-COUNT (\d+)", max(0.1, end - time.monotonic()))
+        m = cons.wait(rb"VIREO-COUNT (\d+)\r?\n", max(0.1, end - time.monotonic()))
         if m:
             n = int(m.group(1))
     return n
@@ -91,7 +91,7 @@ def boot(dom):
 
 def counts_on(cons, before):
     """After a restore: counting resumes above @before, no fresh boot."""
-    m = cons.wait(rb"VIREO-COUNT (\d+)", 60, since=0)
+    m = cons.wait(rb"VIREO-COUNT (\d+)\r?\n", 60, since=0)
     n = int(m.group(1)) if m else -1
     rebooted = b"VIREO-GUEST-READY" in cons.buf
     return n > before and not rebooted, "first count %d, before %d%s" % (

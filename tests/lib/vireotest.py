@@ -267,3 +267,78 @@ class GuestConsole:
         if self.fd >= 0:
             os.close(self.fd)
             self.fd = -1
+
+
+# ---- migration tests: two daemons in two namespaces, shared storage ----
+
+def migration_pair(tag, src_ip="10.98.0.1", dst_ip="10.98.0.2"):
+    """Two network namespaces joined by a veth (@src_ip <-> @dst_ip /24),
+    a vireod in each (VIREOD_MIGRATION_HOST set to its address) and a
+    shared directory both reach.  Returns (src_ns, dst_ns, src_daemon,
+    dst_daemon, shared_dir); everything is removed at exit."""
+    sns = Netns("vireo-%ss-%d" % (tag, os.getpid()))
+    dns = Netns("vireo-%sd-%d" % (tag, os.getpid()))
+    sns.ip("link", "add", "vmig0", "type", "veth", "peer", "name", "vmig1",
+           "netns", dns.name)
+    sns.ip("addr", "add", src_ip + "/24", "dev", "vmig0")
+    sns.ip("link", "set", "vmig0", "up")
+    dns.ip("addr", "add", dst_ip + "/24", "dev", "vmig1")
+    dns.ip("link", "set", "vmig1", "up")
+    daemons = []
+    for name, ns, ip in (("src", sns, src_ip), ("dst", dns, dst_ip)):
+        d = NetnsDaemon("%s-%s" % (tag, name), ns.name)
+        os.environ["VIREOD_MIGRATION_HOST"] = ip
+        try:
+            d.start()
+        finally:
+            del os.environ["VIREOD_MIGRATION_HOST"]
+        daemons.append(d)
+    shared = os.path.join(daemons[0].root, "shared")
+    os.mkdir(shared)
+    return sns, dns, daemons[0], daemons[1], shared
+
+
+def counter_guest_xml(name, shared, guest_dir, qemu, machine="pc",
+                      counter=True, mem=128, extra_dev=""):
+    """A TCG test guest (tests/guest) with a qcow2 disk in @shared (made
+    when missing) whose console prints VIREO-COUNT n every second when
+    @counter."""
+    disk = os.path.join(shared, name + ".qcow2")
+    if not os.path.exists(disk):
+        subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", disk,
+                        "64M"], check=True)
+    cmd = "console=ttyS0 quiet panic=-1" + (" vireo.counter=1"
+                                             if counter else "")
+    return """<domain type='qemu'>
+  <name>%s</name>
+  <memory unit='MiB'>%d</memory>
+  <vcpu>1</vcpu>
+  <os><type arch='x86_64' machine='%s'>hvm</type>
+    <kernel>%s</kernel><initrd>%s</initrd>
+    <cmdline>%s</cmdline></os>
+  <features><acpi/></features>
+  <devices><emulator>%s</emulator>
+    <disk type='file' device='disk'><driver name='qemu' type='qcow2'/>
+      <source file='%s'/><target dev='vda' bus='virtio'/></disk>%s
+    <serial type='pty'/><console type='pty'/></devices>
+</domain>""" % (name, mem, machine, os.path.join(guest_dir, "vmlinuz"),
+                os.path.join(guest_dir, "initrd.img"), cmd, qemu, disk,
+                extra_dev)
+
+
+def console_pty(xml):
+    """The console pty path in a running domain's XML, or None."""
+    import re
+    m = re.search(r"<console type='pty'>\s*<source path='([^']+)'", xml)
+    return m.group(1) if m else None
+
+
+def last_count(con, timeout=5):
+    """The last VIREO-COUNT value the console shows within @timeout s
+    (then until 0.2 s pass without a new one), or None."""
+    m = None
+    while True:
+        n = con.wait(rb"VIREO-COUNT (\d+)\r?\n", timeout)
+        if not n:
+            return int(m.group(1)) if m else None
+        m, timeout = n, 0.2
