@@ -6,6 +6,8 @@
 #   bench/run.sh [BUILD_DIR]       BUILD_DIR holds src/daemon/vireod (default .)
 #   bench/run.sh --vm [BUILD_DIR]  guest start/stop figures instead (vm_bench.py,
 #                                  saved to bench/results-vm-latest.md)
+#   bench/run.sh --remote [BUILD_DIR]  qemu+ssh to loopback (remote_bench.py,
+#                                  saved to bench/results-remote-latest.md)
 #
 # Environment:
 #   VIREOD        vireod binary (default BUILD_DIR/src/daemon/vireod)
@@ -25,11 +27,13 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(dirname "$HERE")
 MODE=domains
 if [ "${1:-}" = --vm ]; then MODE=vm; shift; fi
+if [ "${1:-}" = --remote ]; then MODE=remote; shift; fi
 BUILD=${1:-.}
 VIREOD=${VIREOD:-$BUILD/src/daemon/vireod}
 REF_LIBVIRTD=${REF_LIBVIRTD:-$REPO/../shared/bench/ref-libvirtd.sh}
 REAPER=${REAPER:-$(dirname "$REF_LIBVIRTD")/reaper.py}
 ONLY=${ONLY:-both}
+COUNT_SET=${COUNT:-}
 COUNT=${COUNT:-1000}
 PY=/usr/bin/python3
 REF_URI=qemu:///system
@@ -50,6 +54,13 @@ alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }
 # once (bash runs traps only between foreground commands)
 bench_py() {
     "$PY" "$HERE/bench.py" "$@" &
+    BPID=$!
+    wait "$BPID"
+    BPID=""
+}
+
+remote_py() {
+    "$PY" "$HERE/remote_bench.py" "$@" &
     BPID=$!
     wait "$BPID"
     BPID=""
@@ -291,7 +302,56 @@ bench_vireod_vm() {
     stop_vireod
 }
 
+bench_libvirtd_remote() {
+    say "libvirtd: setup and start (remote figures)"
+    REF_SETUP=1
+    "$REF_LIBVIRTD" setup
+    kvm_node && say "libvirtd gets a private /dev/kvm node (root:libvirt-qemu 0660)"
+    make_wrapper "$WORK/libvirtd-reaped" "$PY" "$REAPER"
+    LIBVIRTD="$WORK/libvirtd-reaped" "$REF_LIBVIRTD" start
+    REF_DOMAINS=1
+    bench_py cleanup --uri "$REF_URI"    # leftovers of an interrupted run
+    sleep 2
+    remote_py measure --socket /run/libvirt/libvirt-sock \
+        --out "$WORK/libvirtd.json" --count "$COUNT"
+    REF_DOMAINS=0
+    "$REF_LIBVIRTD" stop
+}
+
+bench_vireod_remote() {
+    say "vireod: start in $VROOT (remote figures)"
+    start_vireod "$WORK/vireod.log"
+    sleep 2
+    remote_py measure --socket "$VROOT/run/vireo/vireo-sock" \
+        --out "$WORK/vireod.json" --count "$COUNT"
+    stop_pid "$VREAPER"
+    wait "$VREAPER" 2>/dev/null || true
+    VREAPER=""
+}
+
 check_tools
+if [ "$MODE" = remote ]; then
+    [ -x /usr/sbin/sshd ] || die "needs /usr/sbin/sshd (openssh-server)"
+    command -v nc >/dev/null || die "needs nc (netcat-openbsd)"
+    [ "${COUNT_SET:-}" ] || COUNT=${REMOTE_COUNT:-100}
+    case "$ONLY" in
+        both) bench_libvirtd_remote; bench_vireod_remote ;;
+        libvirtd) bench_libvirtd_remote ;;
+        vireod) bench_vireod_remote ;;
+        *) die "ONLY must be vireod, libvirtd or unset" ;;
+    esac
+    if [ "$ONLY" = both ]; then
+        remote_py table --vireod "$WORK/vireod.json" \
+            --libvirtd "$WORK/libvirtd.json" \
+            --out "$HERE/results-remote-latest.md"
+        say "saved to $HERE/results-remote-latest.md"
+    else
+        remote_py table --vireod "$WORK/vireod.json" \
+            --libvirtd "$WORK/libvirtd.json"
+        say "one side only (ONLY=$ONLY): table not saved"
+    fi
+    exit 0
+fi
 if [ "$MODE" = vm ]; then
     [ -r /var/cache/vireo-test-guest/vmlinuz ] ||
         die "no test guest in /var/cache/vireo-test-guest: run tests/guest/build.sh"

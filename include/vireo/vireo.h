@@ -1296,6 +1296,151 @@ int vireo_domain_get_job_info(VireoDomain *dom, VireoJobInfo *info);
 /* Cancel the running save or migration of @dom.  0 or -1. */
 int vireo_domain_abort_job(VireoDomain *dom);
 
+/* ---- snapshots (lib_snapshot.c) ---- */
+
+/* A domain snapshot: its domain and name (release with
+ * vireo_snapshot_free). */
+typedef struct _VireoSnapshot VireoSnapshot;
+
+/* libvirt's virDomainSnapshotCreateFlags */
+typedef enum {
+    VIREO_SNAPSHOT_CREATE_REDEFINE = 1 << 0,
+    VIREO_SNAPSHOT_CREATE_CURRENT = 1 << 1,
+    VIREO_SNAPSHOT_CREATE_NO_METADATA = 1 << 2,
+    VIREO_SNAPSHOT_CREATE_HALT = 1 << 3,
+    VIREO_SNAPSHOT_CREATE_DISK_ONLY = 1 << 4,
+    VIREO_SNAPSHOT_CREATE_REUSE_EXT = 1 << 5,
+    VIREO_SNAPSHOT_CREATE_QUIESCE = 1 << 6,
+    VIREO_SNAPSHOT_CREATE_ATOMIC = 1 << 7,
+    VIREO_SNAPSHOT_CREATE_LIVE = 1 << 8,
+    VIREO_SNAPSHOT_CREATE_VALIDATE = 1 << 9,
+} VireoSnapshotCreateFlags;
+
+/* libvirt's virDomainSnapshotListFlags (ROOTS for a domain's list,
+ * DESCENDANTS for a snapshot's children: the same bit) */
+typedef enum {
+    VIREO_SNAPSHOT_LIST_ROOTS = 1 << 0,
+    VIREO_SNAPSHOT_LIST_DESCENDANTS = 1 << 0,
+    VIREO_SNAPSHOT_LIST_METADATA = 1 << 1,
+    VIREO_SNAPSHOT_LIST_LEAVES = 1 << 2,
+    VIREO_SNAPSHOT_LIST_NO_LEAVES = 1 << 3,
+    VIREO_SNAPSHOT_LIST_NO_METADATA = 1 << 4,
+    VIREO_SNAPSHOT_LIST_INACTIVE = 1 << 5,
+    VIREO_SNAPSHOT_LIST_ACTIVE = 1 << 6,
+    VIREO_SNAPSHOT_LIST_DISK_ONLY = 1 << 7,
+    VIREO_SNAPSHOT_LIST_INTERNAL = 1 << 8,
+    VIREO_SNAPSHOT_LIST_EXTERNAL = 1 << 9,
+    VIREO_SNAPSHOT_LIST_TOPOLOGICAL = 1 << 10,
+} VireoSnapshotListFlags;
+
+typedef enum {
+    VIREO_SNAPSHOT_REVERT_RUNNING = 1 << 0,
+    VIREO_SNAPSHOT_REVERT_PAUSED = 1 << 1,
+    VIREO_SNAPSHOT_REVERT_FORCE = 1 << 2,
+} VireoSnapshotRevertFlags;
+
+typedef enum {
+    VIREO_SNAPSHOT_DELETE_CHILDREN = 1 << 0,
+    VIREO_SNAPSHOT_DELETE_METADATA_ONLY = 1 << 1,
+    VIREO_SNAPSHOT_DELETE_CHILDREN_ONLY = 1 << 2,
+} VireoSnapshotDeleteFlags;
+
+/* Take a snapshot of @dom as described by the <domainsnapshot> @xml.
+ * Returns the new snapshot or NULL with the last error set. */
+VireoSnapshot *vireo_snapshot_create(VireoDomain *dom, const char *xml,
+                                     unsigned int flags);
+/* Snapshot @name of @dom / the current one; NULL with
+ * VIREO_ERR_NO_DOMAIN_SNAPSHOT (72) when there is none. */
+VireoSnapshot *vireo_snapshot_lookup(VireoDomain *dom, const char *name);
+VireoSnapshot *vireo_snapshot_current(VireoDomain *dom);
+/* 1 / 0 or -1. */
+int vireo_domain_has_current_snapshot(VireoDomain *dom);
+/* Snapshots of @dom matching @flags (VireoSnapshotListFlags): an array
+ * in *snaps (free each, then free() the array; @snaps NULL: count
+ * only).  Returns the count or -1. */
+int vireo_snapshot_list(VireoDomain *dom, unsigned int flags,
+                        VireoSnapshot ***snaps);
+/* The same for the children (DESCENDANTS: all descendants) of @snap. */
+int vireo_snapshot_list_children(VireoSnapshot *snap, unsigned int flags,
+                                 VireoSnapshot ***snaps);
+int vireo_snapshot_num_children(VireoSnapshot *snap, unsigned int flags);
+/* The snapshot's name and domain (borrowed, valid while @snap lives). */
+const char *vireo_snapshot_get_name(const VireoSnapshot *snap);
+VireoDomain *vireo_snapshot_get_domain(const VireoSnapshot *snap);
+/* Its <domainsnapshot> XML (free()), or NULL. */
+char *vireo_snapshot_get_xml(VireoSnapshot *snap, unsigned int flags);
+/* Its parent; NULL with error 72 for a root. */
+VireoSnapshot *vireo_snapshot_get_parent(VireoSnapshot *snap);
+/* 1 / 0 or -1. */
+int vireo_snapshot_is_current(VireoSnapshot *snap);
+int vireo_snapshot_has_metadata(VireoSnapshot *snap);
+/* Revert the domain to @snap / delete @snap.  0 or -1. */
+int vireo_snapshot_revert(VireoSnapshot *snap, unsigned int flags);
+int vireo_snapshot_delete(VireoSnapshot *snap, unsigned int flags);
+void vireo_snapshot_free(VireoSnapshot *snap);
+
+/* ---- migration and job statistics (lib_migrate.c) ---- */
+
+/* libvirt's virDomainMigrateFlags (the values on the wire). */
+typedef enum {
+    VIREO_MIGRATE_LIVE = 1 << 0,
+    VIREO_MIGRATE_PEER2PEER = 1 << 1,     /* the source drives the dest */
+    VIREO_MIGRATE_PERSIST_DEST = 1 << 3,  /* define it on the destination */
+    VIREO_MIGRATE_UNDEFINE_SOURCE = 1 << 4,
+    VIREO_MIGRATE_PAUSED = 1 << 5,        /* leave it paused there */
+    VIREO_MIGRATE_CHANGE_PROTECTION = 1 << 8,
+    VIREO_MIGRATE_UNSAFE = 1 << 9,
+    VIREO_MIGRATE_OFFLINE = 1 << 10,      /* the definition only */
+} VireoMigrateFlags;
+
+/* Migration parameters (typed parameters, libvirt's names). */
+#define VIREO_MIGRATE_PARAM_URI "migrate_uri"              /* string */
+#define VIREO_MIGRATE_PARAM_DEST_NAME "destination_name"   /* string */
+#define VIREO_MIGRATE_PARAM_DEST_XML "destination_xml"     /* string */
+#define VIREO_MIGRATE_PARAM_PERSIST_XML "persistent_xml"   /* string */
+#define VIREO_MIGRATE_PARAM_LISTEN_ADDRESS "listen_address" /* string */
+#define VIREO_MIGRATE_PARAM_BANDWIDTH "bandwidth"      /* ullong, MiB/s */
+
+/* Migrate @dom to the daemon at @dest_uri (any URI vireo_conn_open
+ * accepts).  Without PEER2PEER the library opens @dest_uri itself and
+ * runs Begin (source), Prepare (destination), Perform (source), Finish
+ * (destination), Confirm (source), cancelling both sides when a step
+ * fails; with PEER2PEER the source daemon connects to @dest_uri and does
+ * all of it in one call.  @params (may be NULL) are VIREO_MIGRATE_PARAM_*.
+ * Blocks until done; another thread may watch it with
+ * vireo_domain_get_job_info / _get_job_stats and cancel it with
+ * vireo_domain_abort_job.  Returns 0, or -1 with the first error set
+ * (both sides then as before). */
+int vireo_domain_migrate(VireoDomain *dom, const char *dest_uri,
+                         const VireoTypedParam *params, int nparams,
+                         unsigned int flags);
+
+/* Job types (VireoJobInfo.type and vireo_domain_get_job_stats). */
+typedef enum {
+    VIREO_DOMAIN_JOB_NONE = 0,
+    VIREO_DOMAIN_JOB_BOUNDED = 1,
+    VIREO_DOMAIN_JOB_UNBOUNDED = 2,
+    VIREO_DOMAIN_JOB_COMPLETED = 3,
+    VIREO_DOMAIN_JOB_FAILED = 4,
+    VIREO_DOMAIN_JOB_CANCELLED = 5,
+} VireoDomainJobType;
+
+/* vireo_domain_get_job_stats flags */
+enum {
+    VIREO_DOMAIN_JOB_STATS_COMPLETED = 1 << 0,  /* the last finished job */
+    VIREO_DOMAIN_JOB_STATS_KEEP_COMPLETED = 1 << 1,
+};
+
+/* Statistics of the current (or with COMPLETED the last finished) job of
+ * @dom (DOMAIN_GET_JOB_STATS): stores the type (VireoDomainJobType) in
+ * @type, a new array of typed parameters ("operation", "time_elapsed",
+ * "data_total", "memory_processed", "downtime", ... libvirt's names) in
+ * @params (vireo_typed_params_free) and its length in @nparams.
+ * Returns 0 or -1. */
+int vireo_domain_get_job_stats(VireoDomain *dom, int *type,
+                               VireoTypedParam **params, int *nparams,
+                               unsigned int flags);
+
 #ifdef __cplusplus
 }
 #endif

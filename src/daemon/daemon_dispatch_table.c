@@ -12,6 +12,7 @@
 
 #include "daemon/daemon_dispatch_priv.h"
 #include "daemon/daemon_dispatch_save.h"
+#include "daemon/daemon_dispatch_snapshot.h"
 #include "daemon/daemon_dispatch_storage.h"
 #include "daemon/daemon_dispatch_hotstats.h"
 #include "daemon/daemon_dispatch_migrate.h"
@@ -241,6 +242,9 @@ const VrRpcProcedure daemon_remote_procs[] = {
 
     /* save, restore, managed save (daemon_dispatch_save.h) */
     DAEMON_SAVE_PROCS,
+
+    /* snapshots (daemon_dispatch_snapshot.h) */
+    DAEMON_SNAPSHOT_PROCS,
 };
 
 const size_t daemon_remote_nprocs = G_N_ELEMENTS(daemon_remote_procs);

@@ -126,6 +126,9 @@ VrLibPoolEventMsg *vr_lib_pool_event_decode(int proc, const guint8 *payload,
 void vr_lib_pool_event_dispatch(VireoConn *conn, VrLibPoolEventMsg *msg);
 void vr_lib_pool_event_msg_free(VrLibPoolEventMsg *msg);
 void vr_lib_pool_events_clear(VireoConn *conn);
+/* lib_stats.c: copy @n wire typed parameters into a new array (never
+ * NULL; vireo_typed_params_free). */
+VireoTypedParam *vr_lib_params_from_wire(const vr_typed_param *wire, u_int n);
 /* lib_event.c: start the connection's event thread if not running. */
 void vr_lib_event_thread_start(VireoConn *conn);
 

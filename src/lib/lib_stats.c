@@ -70,9 +70,10 @@ vireo_typed_param_value_string(const VireoTypedParam *p)
     }
 }
 
-/* Copy @n wire parameters into a new array (never NULL). */
-static VireoTypedParam *
-params_from_wire(const vr_typed_param *wire, u_int n)
+/* Copy @n wire parameters into a new array (never NULL); also used by
+ * lib_migrate.c (lib_internal.h). */
+VireoTypedParam *
+vr_lib_params_from_wire(const vr_typed_param *wire, u_int n)
 {
     VireoTypedParam *out = g_new0(VireoTypedParam, MAX(n, 1));
 
@@ -121,8 +122,8 @@ records_from_wire(VireoConn *conn, const vr_connect_get_all_domain_stats_ret *re
 
         out[i] = g_new0(VireoDomainStatsRecord, 1);
         out[i]->dom = vr_lib_domain_new(conn, &w->dom);
-        out[i]->params = params_from_wire(w->params.params_val,
-                                          w->params.params_len);
+        out[i]->params = vr_lib_params_from_wire(w->params.params_val,
+                                                 w->params.params_len);
         out[i]->nparams = (int) w->params.params_len;
     }
     return out;
@@ -234,7 +235,8 @@ vireo_domain_block_stats(VireoDomain *dom, const char *disk,
         return -1;
     if (count <= 0)
         memset(&ret, 0, sizeof(ret));
-    *params = params_from_wire(ret.params.params_val, ret.params.params_len);
+    *params = vr_lib_params_from_wire(ret.params.params_val,
+                                      ret.params.params_len);
     *nparams = (int) ret.params.params_len;
     xdr_free((xdrproc_t) xdr_vr_domain_block_stats_flags_ret, (char *) &ret);
     return 0;

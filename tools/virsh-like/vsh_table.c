@@ -7,8 +7,10 @@
 
 #include "vsh.h"
 #include "vsh_save.h"
+#include "vsh_snapshot.h"
 #include "vsh_storage.h"
 #include "vsh_hotplug.h"
+#include "vsh_migrate.h"
 
 #define DOMAIN_OPT \
     { "domain", VSH_OT_STRING, VSH_OFLAG_REQ | VSH_OFLAG_POS, \
@@ -288,6 +290,8 @@ static const VshCmdDef commands[] = {
       "Prints memory stats of the node.",
       "Returns memory stats of the node, in kilobytes.", 0, "Host" },
     VSH_SAVE_CMDS,
+    VSH_SNAPSHOT_CMDS,
+    VSH_MIGRATE_CMDS,
     { "pool-autostart", vsh_cmd_pool_autostart, vsh_opts_pool_autostart,
       "autostart a pool",
       "Configure a pool to be automatically started at boot.", 0, POOL },
@@ -569,6 +573,20 @@ opt_next_positional(const VshCmdDef *def, GHashTable *seen)
     return NULL;
 }
 
+/* Store @value for @opt; a repeated MULTI option (--diskspec A
+ * --diskspec B) keeps every value, joined by newlines. */
+static void
+put_multi(VshCmd *cmd, const VshOptDef *opt, const char *value)
+{
+    const char *old = g_hash_table_lookup(cmd->opts, opt->name);
+
+    if (old && (opt->flags & VSH_OFLAG_MULTI))
+        g_hash_table_insert(cmd->opts, (char *) opt->name,
+                            g_strdup_printf("%s\n%s", old, value));
+    else
+        g_hash_table_insert(cmd->opts, (char *) opt->name, g_strdup(value));
+}
+
 /* One "--name[=value]" argument (value maybe taken from the next
  * argument).  Returns the number of arguments used, or -1. */
 static int
@@ -593,16 +611,12 @@ parse_named(VshCmd *cmd, char **argv, int remaining)
         g_hash_table_insert(cmd->opts, (char *) opt->name, g_strdup(""));
         return 1;
     }
-    if (eq) {
-        g_hash_table_insert(cmd->opts, (char *) opt->name, g_strdup(eq + 1));
-        return 1;
-    }
-    if (remaining < 2) {
+    if (!eq && remaining < 2) {
         fprintf(stderr, "error: expected syntax: --%s <string>\n", name);
         return -1;
     }
-    g_hash_table_insert(cmd->opts, (char *) opt->name, g_strdup(argv[1]));
-    return 2;
+    put_multi(cmd, opt, eq ? eq + 1 : argv[1]);
+    return eq ? 1 : 2;
 }
 
 /* Every required option present?  Prints the first missing one. */

@@ -213,7 +213,7 @@ perform_live(QemuDriver *drv, VrDomainObj *obj,
     /* QEMU stopped the vCPUs for the final pass: the guest now lives on
      * the destination until Confirm says otherwise. */
     stats->type = 3;
-    stats->operation = 2;
+    stats->operation = QEMU_JOB_OP_MIGRATION_OUT;
     qemu_mig_store_completed(obj, stats);
     if (qemu_process_set_state(obj, VR_DOMAIN_PAUSED, QEMU_PAUSED_MIGRATION))
         qemu_driver_emit(drv, obj, QEMU_EVENT_ID_LIFECYCLE,

@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "drivers/qemu/qemu_job_info.h"
 #include "drivers/qemu/qemu_migration_priv.h"
 #include "util/vr_error.h"
 #include "util/vr_log.h"
@@ -96,7 +97,7 @@ qemu_mig_cookie_parse(const char *text, QemuMigCookie *c)
     if (g_key_file_has_key(kf, COOKIE_GROUP, "downtime", NULL)) {
         c->has_stats = true;
         c->stats.type = 3;
-        c->stats.operation = 3;
+        c->stats.operation = QEMU_JOB_OP_MIGRATION_IN;
         c->stats.has_downtime = true;
         c->stats.time_elapsed = g_key_file_get_uint64(kf, COOKIE_GROUP,
                                                       "time_elapsed", NULL);
@@ -339,7 +340,8 @@ qemu_migration_job_stats(QemuDriver *drv, const QemuDomainRef *dom,
         return 0;      /* no job: type 0 */
     }
     stats->type = 2;
-    stats->operation = g_str_equal(job, QEMU_JOB_MIGRATION_OUT) ? 2 : 3;
+    stats->operation = g_str_equal(job, QEMU_JOB_MIGRATION_OUT) ?
+                       QEMU_JOB_OP_MIGRATION_OUT : QEMU_JOB_OP_MIGRATION_IN;
     if (qemu_mig_query(mon, &status, stats, NULL) < 0) {
         vr_error_reset();       /* the job ended meanwhile */
         return 0;
