@@ -8,6 +8,9 @@
 #                                  saved to bench/results-vm-latest.md)
 #   bench/run.sh --remote [BUILD_DIR]  qemu+ssh to loopback (remote_bench.py,
 #                                  saved to bench/results-remote-latest.md)
+#   bench/run.sh --save [BUILD_DIR]  save/restore/managed save of a 256 MiB
+#                                  guest (save_bench.py, saved to
+#                                  bench/results-save-latest.md)
 #
 # Environment:
 #   VIREOD        vireod binary (default BUILD_DIR/src/daemon/vireod)
@@ -28,6 +31,7 @@ REPO=$(dirname "$HERE")
 MODE=domains
 if [ "${1:-}" = --vm ]; then MODE=vm; shift; fi
 if [ "${1:-}" = --remote ]; then MODE=remote; shift; fi
+if [ "${1:-}" = --save ]; then MODE=save; shift; fi
 BUILD=${1:-.}
 VIREOD=${VIREOD:-$BUILD/src/daemon/vireod}
 REF_LIBVIRTD=${REF_LIBVIRTD:-$REPO/../shared/bench/ref-libvirtd.sh}
@@ -66,6 +70,13 @@ remote_py() {
     BPID=""
 }
 
+save_py() {
+    "$PY" "$HERE/save_bench.py" "$@" &
+    BPID=$!
+    wait "$BPID"
+    BPID=""
+}
+
 vm_py() {
     "$PY" "$HERE/vm_bench.py" "$@" &
     BPID=$!
@@ -92,6 +103,9 @@ cleanup() {
     if alive "$VREAPER" && [ "$MODE" = vm ]; then
         vm_py cleanup --uri "$VURI"
     fi
+    if alive "$VREAPER" && [ "$MODE" = save ]; then
+        save_py cleanup --uri "$VURI" --dir "$WORK/save"
+    fi
     stop_pid "$VREAPER"
     for p in $(grep -lF "$VROOT/run/vireo/qemu/" /proc/[0-9]*/cmdline \
                2>/dev/null | cut -d/ -f3); do
@@ -104,6 +118,7 @@ cleanup() {
         [ -s /run/libvirtd.pid ] && alive "$(cat /run/libvirtd.pid)" ||
             LIBVIRTD="$WORK/libvirtd-reaped" "$REF_LIBVIRTD" start >/dev/null
         bench_py cleanup --uri "$REF_URI"
+        [ "$MODE" = save ] && save_py cleanup --uri "$REF_URI" --dir "$WORK/save"
     fi
     if [ "$REF_SETUP" = 1 ]; then
         if [ "${KEEP_REF:-0}" = 1 ]; then
@@ -119,8 +134,9 @@ cleanup() {
         done
         if ls "$WORK"/*.json >/dev/null 2>&1; then
             say "failed (status $rc); figures measured so far (not saved):"
-            "$PY" "$HERE/$([ "$MODE" = vm ] && echo vm_bench ||
-                echo bench).py" table --vireod "$WORK/vireod.json" \
+            "$PY" "$HERE/$(case "$MODE" in vm) echo vm_bench ;;
+                save) echo save_bench ;; *) echo bench ;; esac).py" \
+                table --vireod "$WORK/vireod.json" \
                 --libvirtd "$WORK/libvirtd.json"
         fi
     fi
@@ -204,8 +220,8 @@ make_wrapper() {  # file command...: run command as libvirtd would be run
 bench_libvirtd() {
     local pid out="$WORK/libvirtd.json"
     say "libvirtd: setup and start"
+    "$REF_LIBVIRTD" setup       # only a setup that succeeded is torn down
     REF_SETUP=1
-    "$REF_LIBVIRTD" setup
     kvm_node && say "libvirtd gets a private /dev/kvm node (root:libvirt-qemu 0660)"
     make_wrapper "$WORK/libvirtd-reaped" "$PY" "$REAPER"
     make_wrapper "$WORK/libvirtd-plain"
@@ -255,8 +271,8 @@ bench_vireod() {
 
 bench_libvirtd_vm() {
     say "libvirtd: setup and start (guest figures)"
+    "$REF_LIBVIRTD" setup       # only a setup that succeeded is torn down
     REF_SETUP=1
-    "$REF_LIBVIRTD" setup
     kvm_node && say "libvirtd gets a private /dev/kvm node (root:libvirt-qemu 0660)"
     make_wrapper "$WORK/libvirtd-reaped" "$PY" "$REAPER"
     LIBVIRTD="$WORK/libvirtd-reaped" "$REF_LIBVIRTD" start
@@ -304,8 +320,8 @@ bench_vireod_vm() {
 
 bench_libvirtd_remote() {
     say "libvirtd: setup and start (remote figures)"
+    "$REF_LIBVIRTD" setup       # only a setup that succeeded is torn down
     REF_SETUP=1
-    "$REF_LIBVIRTD" setup
     kvm_node && say "libvirtd gets a private /dev/kvm node (root:libvirt-qemu 0660)"
     make_wrapper "$WORK/libvirtd-reaped" "$PY" "$REAPER"
     LIBVIRTD="$WORK/libvirtd-reaped" "$REF_LIBVIRTD" start
@@ -329,7 +345,66 @@ bench_vireod_remote() {
     VREAPER=""
 }
 
+# save(file) images go to $WORK/save for both daemons (same filesystem);
+# managed images to each daemon's own save directory
+bench_libvirtd_save() {
+    say "libvirtd: setup and start (save figures)"
+    # teardown only after a setup that did not refuse (a refused setup
+    # records nothing, and teardown would then treat every libvirt
+    # directory of the other user's daemon as ours)
+    "$REF_LIBVIRTD" setup
+    REF_SETUP=1
+    kvm_node && say "libvirtd gets a private /dev/kvm node (root:libvirt-qemu 0660)"
+    make_wrapper "$WORK/libvirtd-reaped" "$PY" "$REAPER"
+    LIBVIRTD="$WORK/libvirtd-reaped" "$REF_LIBVIRTD" start
+    REF_DOMAINS=1
+    save_py cleanup --uri "$REF_URI"    # leftovers of an interrupted run
+    sleep 2
+    save_py measure --uri "$REF_URI" --dir "$WORK/save" \
+        --managed-glob "/var/lib/libvirt/qemu/save/{name}.save" \
+        --out "$WORK/libvirtd.json"
+    save_py cleanup --uri "$REF_URI" --dir "$WORK/save"
+    REF_DOMAINS=0
+    "$REF_LIBVIRTD" stop
+}
+
+bench_vireod_save() {
+    say "vireod: start in $VROOT (save figures)"
+    start_vireod "$WORK/vireod.log"
+    sleep 2
+    save_py measure --uri "$VURI" --dir "$WORK/save" \
+        --managed-glob "$VROOT/**/qemu/save/{name}.save" \
+        --out "$WORK/vireod.json"
+    save_py cleanup --uri "$VURI" --dir "$WORK/save"
+    stop_pid "$VREAPER"
+    wait "$VREAPER" 2>/dev/null || true
+    VREAPER=""
+}
+
 check_tools
+if [ "$MODE" = save ]; then
+    [ -r /var/cache/vireo-test-guest/vmlinuz ] ||
+        die "no test guest in /var/cache/vireo-test-guest: run tests/guest/build.sh"
+    mkdir -p "$WORK/save"
+    chmod 0755 "$WORK"
+    case "$ONLY" in
+        both) bench_libvirtd_save; bench_vireod_save ;;
+        libvirtd) bench_libvirtd_save ;;
+        vireod) bench_vireod_save ;;
+        *) die "ONLY must be vireod, libvirtd or unset" ;;
+    esac
+    if [ "$ONLY" = both ]; then
+        save_py table --vireod "$WORK/vireod.json" \
+            --libvirtd "$WORK/libvirtd.json" \
+            --out "$HERE/results-save-latest.md"
+        say "saved to $HERE/results-save-latest.md"
+    else
+        save_py table --vireod "$WORK/vireod.json" \
+            --libvirtd "$WORK/libvirtd.json"
+        say "one side only (ONLY=$ONLY): table not saved"
+    fi
+    exit 0
+fi
 if [ "$MODE" = remote ]; then
     [ -x /usr/sbin/sshd ] || die "needs /usr/sbin/sshd (openssh-server)"
     command -v nc >/dev/null || die "needs nc (netcat-openbsd)"

@@ -85,7 +85,11 @@ struct _VrRpcSession {
     /* main thread only */
     GSource *source;
     gpointer tag;
+    GIOCondition io_cond;     /* events the socket is polled for */
     VrRpcMessage *rx;
+    guint8 *ibuf;             /* read-ahead: bytes read, not yet framed */
+    size_t ibuf_pos;          /* first unconsumed byte of ibuf */
+    size_t ibuf_len;          /* bytes valid in ibuf */
     GQueue outq;              /* VrRpcMessage* */
     unsigned int outstanding;
     bool no_more_input;

@@ -2,7 +2,16 @@
  * nonblocking socket I/O on the main thread (frame assembly with the
  * length checked before allocation, the outgoing queue, flow control by
  * max_client_requests), keepalive, and the thread-safe accessors of
- * rpc_server.h.  Threading rules: rpc_server_priv.h. */
+ * rpc_server.h.  Threading rules: rpc_server_priv.h.
+ *
+ * Reading goes through a small read-ahead buffer: one read() usually
+ * brings a whole frame, or several pipelined ones, instead of one read for
+ * the length word and one for the rest; a short read means the socket is
+ * drained, so no extra read() ends in EAGAIN.  Large frame bodies are read
+ * straight into their message.  Bytes left in the buffer while input is
+ * paused (flow control) are picked up by a ready-time wakeup of the
+ * session source once reading may resume, since poll() would not report
+ * them. */
 #include <config.h>
 
 /* accept4(), struct ucred (SO_PEERCRED): before any system header. */
@@ -18,6 +27,7 @@
 #include "util/vr_log.h"
 
 #define VR_RPC_FRAMES_PER_WAKEUP 32
+#define VR_RPC_READ_AHEAD 4096
 
 typedef struct {
     GSource base;
@@ -44,6 +54,7 @@ vr_rpc_session_unref(VrRpcSession *sess)
         return;
     g_queue_clear_full(&sess->outq, (GDestroyNotify) vr_rpc_message_free);
     vr_rpc_message_free(sess->rx);
+    g_free(sess->ibuf);
     if (sess->fd >= 0)
         close(sess->fd);
     g_free(sess);
@@ -93,7 +104,8 @@ vr_rpc_session_new(VrRpcServer *srv, int fd, bool readonly)
                                 sizeof(VrSessionSource));
     ((VrSessionSource *) sess->source)->sess = sess;
     g_source_set_name(sess->source, "vr-rpc-session");
-    sess->tag = g_source_add_unix_fd(sess->source, fd, G_IO_IN);
+    sess->io_cond = G_IO_IN;
+    sess->tag = g_source_add_unix_fd(sess->source, fd, sess->io_cond);
     g_source_attach(sess->source, srv->ctx);
     g_hash_table_add(srv->sessions, sess);
     if (srv->open_cb)
@@ -111,7 +123,10 @@ session_may_read(VrRpcSession *sess)
            (limit == 0 || sess->outstanding < limit);
 }
 
-/* Recompute which events the socket waits for.  Main thread. */
+/* Recompute which events the socket waits for.  Main thread.
+ * g_source_modify_unix_fd() wakes the main context up every time (an
+ * eventfd write and one more loop iteration), so it is only called when
+ * the events change. */
 void
 vr_rpc_session_update_io(VrRpcSession *sess)
 {
@@ -119,10 +134,16 @@ vr_rpc_session_update_io(VrRpcSession *sess)
 
     if (g_atomic_int_get(&sess->closed))
         return;
-    if (session_may_read(sess))
+    if (session_may_read(sess)) {
         cond |= G_IO_IN;
+        if (sess->ibuf_pos < sess->ibuf_len)
+            g_source_set_ready_time(sess->source, 0);
+    }
     if (!g_queue_is_empty(&sess->outq))
         cond |= G_IO_OUT;
+    if (cond == sess->io_cond)
+        return;
+    sess->io_cond = cond;
     g_source_modify_unix_fd(sess->source, sess->tag, cond);
 }
 
@@ -276,48 +297,106 @@ session_handle_frame(VrRpcSession *sess, VrRpcMessage *msg)
     vr_rpc_message_free(msg);
 }
 
+/* Read more input for sess->rx, which still wants @want bytes: a large
+ * body straight into the message, anything else into the read-ahead
+ * buffer.  Sets *drained after a short read.  Returns the bytes read,
+ * 0 when nothing is available now, or -1 when the session was closed. */
+static ssize_t
+session_fill(VrRpcSession *sess, size_t want, bool *drained)
+{
+    VrRpcMessage *rx = sess->rx;
+    bool direct = want >= VR_RPC_READ_AHEAD;
+    size_t room = direct ? want : VR_RPC_READ_AHEAD;
+    ssize_t n;
+
+    if (!direct && !sess->ibuf)
+        sess->ibuf = g_malloc(VR_RPC_READ_AHEAD);
+    do {
+        n = read(sess->fd, direct ? rx->buf + rx->offset : sess->ibuf, room);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        *drained = true;
+        return 0;
+    }
+    if (n <= 0) {
+        vr_rpc_session_close(sess, n == 0 ? "end of file" : g_strerror(errno));
+        return -1;
+    }
+    *drained = (size_t) n < room;
+    if (direct) {
+        rx->offset += n;
+    } else {
+        sess->ibuf_pos = 0;
+        sess->ibuf_len = n;
+    }
+    return n;
+}
+
+/* sess->rx is complete: check its length word, or hand the frame on.
+ * Returns 1 when a frame was handled, 0 when the body is still to come,
+ * -1 when the session was closed. */
+static int
+session_rx_complete(VrRpcSession *sess)
+{
+    VrRpcMessage *rx = sess->rx;
+    size_t max = sess->srv->cfg.max_message_size;
+
+    if (rx->len == VR_RPC_LEN_WORD) {
+        if (vr_rpc_message_set_length(rx, max) < 0) {
+            VR_WARN("dropping client (pid %d): %s", (int) sess->pid,
+                    vr_error_message());
+            vr_rpc_session_close(sess, "protocol error");
+            return -1;
+        }
+        return 0;
+    }
+    sess->rx = vr_rpc_message_new_reader();
+    if (vr_rpc_message_decode_header(rx) < 0) {
+        vr_rpc_message_free(rx);
+        vr_rpc_session_close(sess, "protocol error");
+        return -1;
+    }
+    session_handle_frame(sess, rx);
+    return 1;
+}
+
 /* Read and handle frames.  Returns FALSE when the session was closed. */
 static gboolean
 session_read(VrRpcSession *sess)
 {
-    size_t max = sess->srv->cfg.max_message_size;
+    bool drained = false;
     int frames = 0;
 
     while (frames < VR_RPC_FRAMES_PER_WAKEUP && session_may_read(sess)) {
         VrRpcMessage *rx = sess->rx;
-        ssize_t n = read(sess->fd, rx->buf + rx->offset,
-                         rx->len - rx->offset);
+        size_t want = rx->len - rx->offset;
+        size_t avail = sess->ibuf_len - sess->ibuf_pos;
+        int rc;
 
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        if (avail > 0) {
+            avail = MIN(avail, want);
+            memcpy(rx->buf + rx->offset, sess->ibuf + sess->ibuf_pos, avail);
+            rx->offset += avail;
+            sess->ibuf_pos += avail;
+        } else if (drained) {
             break;
-        if (n <= 0) {
-            vr_rpc_session_close(sess, n == 0 ? "end of file"
-                                              : g_strerror(errno));
-            return FALSE;
+        } else {
+            ssize_t n = session_fill(sess, want, &drained);
+
+            if (n < 0)
+                return FALSE;
+            continue;
         }
-        rx->offset += n;
         if (rx->offset < rx->len)
             continue;
-        if (rx->len == VR_RPC_LEN_WORD) {
-            if (vr_rpc_message_set_length(rx, max) < 0) {
-                VR_WARN("dropping client (pid %d): %s", (int) sess->pid,
-                        vr_error_message());
-                vr_rpc_session_close(sess, "protocol error");
-                return FALSE;
-            }
-            continue;
-        }
-        sess->rx = vr_rpc_message_new_reader();
-        frames++;
-        if (vr_rpc_message_decode_header(rx) < 0) {
-            vr_rpc_message_free(rx);
-            vr_rpc_session_close(sess, "protocol error");
+        if ((rc = session_rx_complete(sess)) < 0)
             return FALSE;
-        }
-        session_handle_frame(sess, rx);
+        frames += rc;
     }
+    if (sess->ibuf_pos == sess->ibuf_len)
+        sess->ibuf_pos = sess->ibuf_len = 0;
+    else if (session_may_read(sess))
+        g_source_set_ready_time(sess->source, 0);
     return !g_atomic_int_get(&sess->closed);
 }
 
@@ -365,11 +444,14 @@ session_dispatch(GSource *source, GSourceFunc cb, gpointer data)
 {
     VrRpcSession *sess = ((VrSessionSource *) source)->sess;
     GIOCondition rev = g_source_query_unix_fd(source, sess->tag);
+    bool buffered = sess->ibuf_pos < sess->ibuf_len;
 
+    if (g_source_get_ready_time(source) != -1)
+        g_source_set_ready_time(source, -1);
     vr_rpc_session_ref(sess);
     if ((rev & G_IO_OUT) && !session_write(sess))
         goto out;
-    if ((rev & G_IO_IN) && !session_read(sess))
+    if (((rev & G_IO_IN) || buffered) && !session_read(sess))
         goto out;
     if ((rev & (G_IO_HUP | G_IO_ERR)) && !(rev & G_IO_IN)) {
         vr_rpc_session_close(sess, "hangup");

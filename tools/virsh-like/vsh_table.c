@@ -690,7 +690,7 @@ static void
 help_all(void)
 {
     const char *groups[] = { "Domain", "Host", NET, POOL, VOL,
-                             "Shell" };
+                             "Snapshot", "Shell" };
 
     printf("Grouped commands:\n\n");
     for (size_t g = 0; g < G_N_ELEMENTS(groups); g++) {
