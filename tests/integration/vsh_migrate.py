@@ -10,7 +10,9 @@ before); offline migration; a refused migration (name clash) leaves
 both sides unchanged and prints what virsh prints; --p2p and the
 client-driven form over qemu+ssh to an sshd inside the destination
 namespace.  Emits TAP."""
+import atexit
 import os
+import shutil
 import re
 import signal
 import subprocess
@@ -276,6 +278,7 @@ tap.ok(r.returncode == 0 and "vmoff" in names(dst) and
 
 # ---- 8. over qemu+ssh to an sshd inside the destination namespace ----
 tmp = tempfile.mkdtemp(prefix="vireo-vshmig-ssh.")
+atexit.register(shutil.rmtree, tmp, True)
 for k in ("hostkey", "id"):
     subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f",
                     os.path.join(tmp, k)], check=True)
