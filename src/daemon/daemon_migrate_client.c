@@ -1,7 +1,7 @@
 /* daemon_migrate_client.c: peer-to-peer migration - the source daemon
  * is the client of the destination daemon (FACTS.md section 11, --p2p):
  * a plain RPC connection (rpc_client.h; qemu+unix or qemu+ssh URIs, the
- * ssh transport borrowed from src/lib/lib_ssh.c), the handshake, then
+ * ssh transport borrowed from src/rpc/rpc_ssh.c), the handshake, then
  * Prepare and Finish there around our own Begin, Perform and Confirm.
  */
 #include <config.h>
@@ -9,15 +9,15 @@
 #include <string.h>
 
 #include "daemon/daemon_dispatch_migrate.h"
-#include "lib/lib_ssh.h"
-#include "lib/lib_uri.h"
+#include "rpc/rpc_ssh.h"
+#include "rpc/rpc_uri.h"
 #include "util/vr_error.h"
 #include "util/vr_log.h"
 
 /* A connection to the destination daemon. */
 typedef struct {
     VrRpcConn *rpc;
-    VrLibSsh *ssh;
+    VrRpcSsh *ssh;
 } PeerConn;
 
 static void
@@ -28,7 +28,7 @@ peer_close(PeerConn *peer)
                          VR_PROC_CONNECT_CLOSE, NULL, NULL, NULL, NULL);
     vr_error_reset();
     g_clear_pointer(&peer->rpc, vr_rpc_conn_free);
-    g_clear_pointer(&peer->ssh, vr_lib_ssh_free);
+    g_clear_pointer(&peer->ssh, vr_rpc_ssh_free);
 }
 
 static int
@@ -43,14 +43,14 @@ peer_call(PeerConn *peer, int proc, xdrproc_t af, void *a, xdrproc_t rf,
 static int
 peer_open(PeerConn *peer, const char *dconnuri)
 {
-    g_autoptr(VrLibUri) uri = vr_lib_uri_parse(dconnuri, false);
+    g_autoptr(VrRpcUri) uri = vr_rpc_uri_parse(dconnuri, false);
     vr_connect_open_args open_args = { 0 };
     char *name;
 
     if (!uri)
         return -1;
     if (uri->transport && g_str_equal(uri->transport, "ssh"))
-        peer->rpc = vr_lib_ssh_open(uri, &peer->ssh);
+        peer->rpc = vr_rpc_ssh_open(uri, &peer->ssh);
     else
         peer->rpc = vr_rpc_conn_open_unix(uri->socket);
     if (!peer->rpc)
@@ -61,7 +61,7 @@ peer_open(PeerConn *peer, const char *dconnuri)
                   (xdrproc_t) xdr_vr_connect_open_args, &open_args,
                   NULL, NULL) < 0) {
         if (peer->ssh)
-            vr_lib_ssh_explain(peer->ssh);
+            vr_rpc_ssh_explain(peer->ssh);
         goto fail;
     }
     return 0;

@@ -6,8 +6,8 @@
 
 #include "lib/lib_internal.h"
 #include "lib/lib_session.h"
-#include "lib/lib_ssh.h"
-#include "lib/lib_uri.h"
+#include "rpc/rpc_ssh.h"
+#include "rpc/rpc_uri.h"
 #include "util/vr_error.h"
 #include "util/vr_log.h"
 
@@ -29,7 +29,7 @@ vr_lib_conn_unref(VireoConn *conn)
     if (!conn || !g_atomic_ref_count_dec(&conn->ref))
         return;
     vr_rpc_conn_free(conn->rpc);
-    vr_lib_ssh_free(conn->ssh);     /* after its connection: ssh sees EOF */
+    vr_rpc_ssh_free(conn->ssh);     /* after its connection: ssh sees EOF */
     vr_lib_async_shutdown(conn);
     g_hash_table_unref(conn->event_cbs);
     g_hash_table_unref(conn->net_event_cbs);
@@ -143,7 +143,7 @@ conn_supports_feature(VireoConn *conn, int feature)
 
 /* The handshake, in the order virsh uses (FACTS.md 5.1). */
 static int
-conn_handshake(VireoConn *conn, const VrLibUri *uri, unsigned int flags)
+conn_handshake(VireoConn *conn, const VrRpcUri *uri, unsigned int flags)
 {
     vr_connect_open_args args = { 0 };
     char *name = uri->open_name;
@@ -186,14 +186,14 @@ lib_log_init_once(void)
 VireoConn *
 vireo_conn_open(const char *uri, unsigned int flags)
 {
-    g_autoptr(VrLibUri) parsed = NULL;
+    g_autoptr(VrRpcUri) parsed = NULL;
     VireoConn *conn;
 
     vr_error_reset();
     lib_log_init_once();
     if (VR_CHECK_FLAGS(flags, VIREO_CONN_READONLY) < 0)
         return NULL;
-    if (!(parsed = vr_lib_uri_parse(uri, flags & VIREO_CONN_READONLY)))
+    if (!(parsed = vr_rpc_uri_parse(uri, flags & VIREO_CONN_READONLY)))
         return NULL;
     conn = g_new0(VireoConn, 1);
     g_atomic_ref_count_init(&conn->ref);
@@ -202,14 +202,14 @@ vireo_conn_open(const char *uri, unsigned int flags)
     conn->readonly = flags & VIREO_CONN_READONLY;
     vr_lib_async_init(conn);
     if (parsed->host)
-        conn->rpc = vr_lib_ssh_open(parsed, &conn->ssh);
+        conn->rpc = vr_rpc_ssh_open(parsed, &conn->ssh);
     else if (vr_lib_session_ensure(parsed) == 0)
         conn->rpc = vr_rpc_conn_open_unix(parsed->socket);
     if (conn->rpc)
         vr_rpc_conn_set_async_handler(conn->rpc, vr_lib_async_frame, conn);
     if (!conn->rpc || conn_handshake(conn, parsed, flags) < 0) {
         if (conn->ssh)
-            vr_lib_ssh_explain(conn->ssh);   /* why ssh failed, if it did */
+            vr_rpc_ssh_explain(conn->ssh);   /* why ssh failed, if it did */
         vr_lib_conn_unref(conn);
         return NULL;
     }

@@ -19,7 +19,7 @@ struct _VireoConn {
     gatomicrefcount ref;
     GRWLock lock;        /* guards rpc */
     VrRpcConn *rpc;      /* NULL once closed */
-    struct _VrLibSsh *ssh;  /* qemu+ssh: the ssh process (lib_ssh.h) */
+    struct _VrRpcSsh *ssh;  /* qemu+ssh: the ssh process (rpc/rpc_ssh.h) */
     char *uri;
     bool readonly;
     /* Event messages (lib_event.c); async_lock guards event_cbs and

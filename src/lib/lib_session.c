@@ -127,7 +127,7 @@ session_wait(const char *socket)
 }
 
 int
-vr_lib_session_ensure(const VrLibUri *uri)
+vr_lib_session_ensure(const VrRpcUri *uri)
 {
     const char *env = g_getenv("VIREO_AUTOSTART");
     VR_AUTOCLOSE int lock = -1;

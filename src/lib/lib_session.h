@@ -2,7 +2,7 @@
  * (qemu:///session when no daemon answers, as libvirt's client does). */
 #pragma once
 
-#include "lib/lib_uri.h"
+#include "rpc/rpc_uri.h"
 
 /* Make sure a daemon answers on @uri->socket: if nothing listens there
  * and @uri is a session URI without ?socket=, start
@@ -13,4 +13,4 @@
  * Returns 0 (a daemon listens, or autostart does not apply: the connect
  * that follows reports the failure), or -1 with an error reported (the
  * daemon could not be started). */
-int vr_lib_session_ensure(const VrLibUri *uri);
+int vr_lib_session_ensure(const VrRpcUri *uri);

@@ -10,7 +10,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "lib/lib_uri.h"
+#include "rpc/rpc_uri.h"
 #include "util/vr_error.h"
 #include "vireo/vireo.h"
 
@@ -40,7 +40,7 @@ static void
 test_good_uris(void **state)
 {
     for (size_t i = 0; i < G_N_ELEMENTS(good); i++) {
-        g_autoptr(VrLibUri) u = vr_lib_uri_parse(good[i].uri,
+        g_autoptr(VrRpcUri) u = vr_rpc_uri_parse(good[i].uri,
                                                  good[i].readonly);
 
         assert_non_null(u);
@@ -55,10 +55,10 @@ test_good_uris(void **state)
 static void
 test_ssh_uri(void **state)
 {
-    g_autoptr(VrLibUri) u = NULL;
-    g_autoptr(VrLibUri) d = NULL;
+    g_autoptr(VrRpcUri) u = NULL;
+    g_autoptr(VrRpcUri) d = NULL;
 
-    u = vr_lib_uri_parse("qemu+ssh://alice@h.example:2222/system?"
+    u = vr_rpc_uri_parse("qemu+ssh://alice@h.example:2222/system?"
                          "keyfile=/k/id&known_hosts=/k/kh&no_verify=1&"
                          "socket=/r/s&x=y", false);
     assert_non_null(u);
@@ -72,7 +72,7 @@ test_ssh_uri(void **state)
     assert_string_equal(u->socket, "/r/s");
     assert_string_equal(u->open_name, "qemu:///system?x=y");
 
-    d = vr_lib_uri_parse("qemu+ssh://h/session", false);
+    d = vr_rpc_uri_parse("qemu+ssh://h/session", false);
     assert_non_null(d);
     assert_null(d->user);
     assert_int_equal(d->port, 0);
@@ -85,10 +85,10 @@ test_ssh_uri(void **state)
 static void
 test_session_socket(void **state)
 {
-    g_autoptr(VrLibUri) u = NULL;
+    g_autoptr(VrRpcUri) u = NULL;
 
     g_setenv("XDG_RUNTIME_DIR", "/tmp/lib-uri-test-rt", TRUE);
-    u = vr_lib_uri_parse("qemu:///session", false);
+    u = vr_rpc_uri_parse("qemu:///session", false);
     assert_non_null(u);
     assert_true(u->session);
     assert_string_equal(u->socket, "/tmp/lib-uri-test-rt/vireo/vireo-sock");
@@ -117,10 +117,10 @@ static void
 test_bad_uris(void **state)
 {
     for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
-        g_autoptr(VrLibUri) u = NULL;
+        g_autoptr(VrRpcUri) u = NULL;
 
         vr_error_reset();
-        u = vr_lib_uri_parse(bad[i].uri, false);
+        u = vr_rpc_uri_parse(bad[i].uri, false);
         assert_null(u);
         assert_int_equal(vr_error_code(), VR_ERR_INVALID_ARG);
         assert_int_equal(vr_error_last()->domain, VR_FROM_URI);
@@ -134,16 +134,16 @@ static void
 test_default_uri(void **state)
 {
     g_autofree char *def = NULL;
-    g_autoptr(VrLibUri) u = NULL;
+    g_autoptr(VrRpcUri) u = NULL;
 
     g_setenv("VIREO_DEFAULT_URI", "qemu+unix:///system?socket=/d", TRUE);
-    u = vr_lib_uri_parse(NULL, false);
+    u = vr_rpc_uri_parse(NULL, false);
     assert_non_null(u);
     assert_string_equal(u->uri, "qemu+unix:///system?socket=/d");
     assert_string_equal(u->socket, "/d");
 
     g_unsetenv("VIREO_DEFAULT_URI");
-    def = vr_lib_uri_default();
+    def = vr_rpc_uri_default();
     assert_string_equal(def, geteuid() == 0 ? "qemu:///system"
                                             : "qemu:///session");
 }

@@ -25,6 +25,7 @@
 
 #include "drivers/qemu/qemu_driver_lifecycle.h"
 #include "drivers/qemu/qemu_process.h"
+#include "util/vr_command.h"
 #include "util/vr_error.h"
 #include "util/vr_paths.h"
 
@@ -116,7 +117,7 @@ static int
 teardown(void **state)
 {
     Fixture *f = *state;
-    g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", f->root);
+    g_autoptr(VrCommand) rm = vr_command_new("rm");
     QemuDomainRef *refs = NULL;
     size_t n = 0;
 
@@ -131,7 +132,9 @@ teardown(void **state)
     vr_paths_free(f->paths);
     g_array_free(f->events, TRUE);
     g_mutex_clear(&f->lock);
-    g_assert(system(cmd) == 0);
+    vr_command_add_arg(rm, "-rf");
+    vr_command_add_arg(rm, f->root);
+    g_assert(vr_command_run(rm, NULL, NULL, NULL) == 0);   /* the spawn API */
     g_free(f->root);
     g_free(f);
     return 0;

@@ -2,7 +2,7 @@
  * qemu+ssh client: connects its stdin/stdout to the daemon's UNIX socket
  * and relays bytes both ways until either side closes.
  *
- * argv[1] is a socket path, or a URI: qemu:///system (the system socket),
+ * argv[1] is a socket path, or a URI: qemu:///system, the system socket;
  * qemu:///session (the calling user's session socket).  Errors go to
  * stderr in words the client shows as they are ("no daemon on the far
  * side: socket PATH missing").  Deliberately tiny: it runs with the

@@ -1,14 +1,14 @@
-/* lib_uri.c: connection URIs -> socket path and CONNECT_OPEN name. */
+/* rpc_uri.c: connection URIs -> socket path and CONNECT_OPEN name. */
 #include <config.h>
 
 #include <string.h>
 #include <unistd.h>
 
-#include "lib/lib_uri.h"
+#include "rpc/rpc_uri.h"
 #include "util/vr_error.h"
 #include "util/vr_paths.h"
 
-#define VR_LIB_URI_HINT \
+#define VR_RPC_URI_HINT \
     "use qemu:///system, qemu:///session, qemu+unix:///system?socket=PATH " \
     "or qemu+ssh://[user@]host[:port]/system"
 
@@ -19,7 +19,7 @@ static const char *const client_only_params[] = {
 };
 
 void
-vr_lib_uri_free(VrLibUri *uri)
+vr_rpc_uri_free(VrRpcUri *uri)
 {
     if (!uri)
         return;
@@ -37,7 +37,7 @@ vr_lib_uri_free(VrLibUri *uri)
 }
 
 char *
-vr_lib_uri_default(void)
+vr_rpc_uri_default(void)
 {
     const char *env = g_getenv("VIREO_DEFAULT_URI");
 
@@ -66,7 +66,7 @@ uri_error(const char *fmt, ...)
 /* Split "qemu+unix" into driver and transport.  Returns 0 or -1 with an
  * error reported. */
 static int
-uri_split_scheme(VrLibUri *res, const char *scheme)
+uri_split_scheme(VrRpcUri *res, const char *scheme)
 {
     const char *plus = strchr(scheme, '+');
 
@@ -74,13 +74,13 @@ uri_split_scheme(VrLibUri *res, const char *scheme)
     res->transport = plus ? g_strdup(plus + 1) : NULL;
     if (strcmp(res->driver, "qemu") != 0) {
         uri_error("unsupported URI scheme '%s' in '%s': Vireo manages QEMU "
-                  "only; " VR_LIB_URI_HINT, res->driver, res->uri);
+                  "only; " VR_RPC_URI_HINT, res->driver, res->uri);
         return -1;
     }
     if (res->transport && strcmp(res->transport, "unix") != 0 &&
         strcmp(res->transport, "ssh") != 0) {
         uri_error("unsupported transport '%s' in '%s': only local and "
-                  "ssh connections are supported; " VR_LIB_URI_HINT,
+                  "ssh connections are supported; " VR_RPC_URI_HINT,
                   res->transport, res->uri);
         return -1;
     }
@@ -112,7 +112,7 @@ uri_daemon_query(GHashTable *params)
 
 /* Choose the socket: ?socket=PATH, else the daemon's default path. */
 static int
-uri_pick_socket(VrLibUri *res, GHashTable *params, bool readonly)
+uri_pick_socket(VrRpcUri *res, GHashTable *params, bool readonly)
 {
     const char *sock = params ? g_hash_table_lookup(params, "socket") : NULL;
     g_autoptr(VrPaths) paths = NULL;
@@ -138,7 +138,7 @@ uri_pick_socket(VrLibUri *res, GHashTable *params, bool readonly)
 
 /* A boolean query value: "1" or "0" (libvirt's no_verify / no_tty). */
 static int
-uri_get_bool(VrLibUri *res, GHashTable *params, const char *key, bool *out)
+uri_get_bool(VrRpcUri *res, GHashTable *params, const char *key, bool *out)
 {
     const char *val = params ? g_hash_table_lookup(params, key) : NULL;
 
@@ -154,7 +154,7 @@ uri_get_bool(VrLibUri *res, GHashTable *params, const char *key, bool *out)
 
 /* The ssh parameters: keyfile, known_hosts, no_verify, no_tty. */
 static int
-uri_ssh_params(VrLibUri *res, GHashTable *params)
+uri_ssh_params(VrRpcUri *res, GHashTable *params)
 {
     const char *key = params ? g_hash_table_lookup(params, "keyfile") : NULL;
     const char *kh = params ? g_hash_table_lookup(params, "known_hosts")
@@ -168,7 +168,7 @@ uri_ssh_params(VrLibUri *res, GHashTable *params)
 
 /* Check host and path; fills res->path and res->session. */
 static int
-uri_check_location(VrLibUri *res, GUri *guri)
+uri_check_location(VrRpcUri *res, GUri *guri)
 {
     const char *host = g_uri_get_host(guri);
     const char *path = g_uri_get_path(guri);
@@ -200,19 +200,19 @@ uri_check_location(VrLibUri *res, GUri *guri)
     return 0;
 }
 
-VrLibUri *
-vr_lib_uri_parse(const char *uri, bool readonly)
+VrRpcUri *
+vr_rpc_uri_parse(const char *uri, bool readonly)
 {
-    g_autoptr(VrLibUri) res = g_new0(VrLibUri, 1);
+    g_autoptr(VrRpcUri) res = g_new0(VrRpcUri, 1);
     g_autoptr(GUri) guri = NULL;
     g_autoptr(GError) gerr = NULL;
     g_autoptr(GHashTable) params = NULL;
     g_autofree char *query = NULL;
     const char *rawq;
 
-    res->uri = uri ? g_strdup(uri) : vr_lib_uri_default();
+    res->uri = uri ? g_strdup(uri) : vr_rpc_uri_default();
     if (!(guri = g_uri_parse(res->uri, G_URI_FLAGS_ENCODED_QUERY, &gerr))) {
-        uri_error("invalid URI '%s': %s; " VR_LIB_URI_HINT, res->uri,
+        uri_error("invalid URI '%s': %s; " VR_RPC_URI_HINT, res->uri,
                   gerr->message);
         return NULL;
     }

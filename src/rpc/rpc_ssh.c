@@ -1,4 +1,4 @@
-/* lib_ssh.c: the qemu+ssh transport (DESIGN.md "URIs").
+/* rpc_ssh.c: the qemu+ssh transport (DESIGN.md "URIs").
  *
  * The client runs the system ssh with its stdin and stdout on one end of
  * a socketpair and wraps the other end in an ordinary RPC connection; the
@@ -23,7 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "lib/lib_ssh.h"
+#include "rpc/rpc_ssh.h"
 #include "util/vr_error.h"
 #include "util/vr_log.h"
 #include "util/vr_macros.h"
@@ -32,7 +32,7 @@
 #define SSH_EXIT_WAIT_US (3 * G_USEC_PER_SEC)
 #define SSH_EXIT_NOT_FOUND 127     /* sh: exec of a missing program */
 
-struct _VrLibSsh {
+struct _VrRpcSsh {
     char *host;
     char *user;
     int port;
@@ -51,7 +51,7 @@ struct _VrLibSsh {
  * user's shell).  With ?socket= both the helper and nc get that path;
  * otherwise the helper gets the URI and works out the default itself. */
 static char *
-ssh_remote_command(const VrLibUri *uri)
+ssh_remote_command(const VrRpcUri *uri)
 {
     g_autofree char *helper_arg = NULL;
     g_autofree char *nc_arg = NULL;
@@ -80,7 +80,7 @@ ssh_remote_command(const VrLibUri *uri)
 
 /* ssh's argv for @uri; @tty: a terminal is attached (prompts allowed). */
 static GStrv
-ssh_argv(const VrLibUri *uri, bool tty)
+ssh_argv(const VrRpcUri *uri, bool tty)
 {
     g_autoptr(GStrvBuilder) b = g_strv_builder_new();
     g_autofree char *port = uri->port ? g_strdup_printf("%d", uri->port)
@@ -110,7 +110,7 @@ ssh_argv(const VrLibUri *uri, bool tty)
 static gpointer
 ssh_watch(gpointer data)
 {
-    VrLibSsh *ssh = data;
+    VrRpcSsh *ssh = data;
     char buf[1024];
     ssize_t n;
     int status = 0;
@@ -138,7 +138,7 @@ ssh_watch(gpointer data)
 /* Spawn ssh with stdin/stdout on @sock and stderr on @err.  Returns 0 or
  * -1 reported. */
 static int
-ssh_spawn(VrLibSsh *ssh, const VrLibUri *uri, int sock, int err)
+ssh_spawn(VrRpcSsh *ssh, const VrRpcUri *uri, int sock, int err)
 {
     g_auto(GStrv) argv = ssh_argv(uri, isatty(STDIN_FILENO));
     g_autoptr(GError) gerr = NULL;
@@ -160,9 +160,9 @@ ssh_spawn(VrLibSsh *ssh, const VrLibUri *uri, int sock, int err)
 }
 
 VrRpcConn *
-vr_lib_ssh_open(const VrLibUri *uri, VrLibSsh **out)
+vr_rpc_ssh_open(const VrRpcUri *uri, VrRpcSsh **out)
 {
-    g_autoptr(VrLibSsh) ssh = g_new0(VrLibSsh, 1);
+    g_autoptr(VrRpcSsh) ssh = g_new0(VrRpcSsh, 1);
     int sv[2];
     int ep[2];
     VrRpcConn *rpc;
@@ -244,7 +244,7 @@ ssh_report(int code, const char *msg)
 
 /* Turn ssh's stderr and exit status into one clear message. */
 static void
-ssh_classify(VrLibSsh *ssh, const char *err, int status)
+ssh_classify(VrRpcSsh *ssh, const char *err, int status)
 {
     g_autofree char *where = ssh->port ?
         g_strdup_printf("'%s' port %d", ssh->host, ssh->port) :
@@ -286,7 +286,7 @@ ssh_classify(VrLibSsh *ssh, const char *err, int status)
 }
 
 void
-vr_lib_ssh_explain(VrLibSsh *ssh)
+vr_rpc_ssh_explain(VrRpcSsh *ssh)
 {
     gint64 deadline = g_get_monotonic_time() + SSH_EXIT_WAIT_US;
     g_autofree char *err = NULL;
@@ -310,7 +310,7 @@ vr_lib_ssh_explain(VrLibSsh *ssh)
 }
 
 void
-vr_lib_ssh_free(VrLibSsh *ssh)
+vr_rpc_ssh_free(VrRpcSsh *ssh)
 {
     if (!ssh)
         return;
