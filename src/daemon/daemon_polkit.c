@@ -1,27 +1,23 @@
-/* daemon_polkit.c: polkit checks over D-Bus (GDBus), for
- * auth_unix_rw = "polkit".
+/* daemon_polkit.c: polkit checks for auth_unix_rw / auth_unix_ro =
+ * "polkit".
  *
- * The subject is a "unix-process" (pid, start time, uid) taken from the
- * socket's peer credentials, as libvirtd does; polkitd then applies the
- * action's defaults (data/org.vireo.policy) and the rules in
- * rules.d (data/50-vireo.rules: members of group "vireo" may manage).
- * No interaction is allowed: a daemon has no agent to ask a password
- * with, so "auth_admin" answers count as a refusal.
+ * The D-Bus conversation lives in the module vireo-polkit.so
+ * (daemon_polkit_module.c), loaded on the first check: most daemons
+ * never ask polkit and so never map GIO.  This side reads the client's
+ * start time (so a recycled pid cannot pass), finds and loads the module
+ * once, and words the errors.  No interaction is allowed: a daemon has
+ * no agent to ask a password with, so "auth_admin" answers count as a
+ * refusal.
  */
 #include <config.h>
 
-#include <gio/gio.h>
-#include <stdlib.h>
+#include <gmodule.h>
 #include <string.h>
 
 #include "daemon/daemon_polkit.h"
+#include "daemon/daemon_polkit_module.h"
 #include "util/vr_error.h"
 #include "util/vr_log.h"
-
-#define POLKIT_NAME "org.freedesktop.PolicyKit1"
-#define POLKIT_PATH "/org/freedesktop/PolicyKit1/Authority"
-#define POLKIT_IFACE "org.freedesktop.PolicyKit1.Authority"
-#define POLKIT_TIMEOUT_MS 25000
 
 /* Field 22 of /proc/PID/stat (start time in clock ticks).  Returns 0 or
  * -1 (not reported: the caller words the refusal). */
@@ -44,34 +40,61 @@ process_start_time(pid_t pid, guint64 *start)
     return 0;
 }
 
-/* The CheckAuthorization arguments for (@pid, @start, @uid). */
-static GVariant *
-polkit_args(pid_t pid, guint64 start, uid_t uid, const char *action)
+/* The module's path: $VIREO_MODULE_DIR (the build tree's tests set it)
+ * or the installed module directory.  Owned by the caller. */
+static char *
+module_path(void)
 {
-    GVariantBuilder subject;
-    GVariantBuilder details;
+    const char *dir = g_getenv("VIREO_MODULE_DIR");
 
-    g_variant_builder_init(&subject, G_VARIANT_TYPE("a{sv}"));
-    g_variant_builder_add(&subject, "{sv}", "pid",
-                          g_variant_new_uint32((guint32) pid));
-    g_variant_builder_add(&subject, "{sv}", "start-time",
-                          g_variant_new_uint64(start));
-    g_variant_builder_add(&subject, "{sv}", "uid",
-                          g_variant_new_int32((gint32) uid));
-    g_variant_builder_init(&details, G_VARIANT_TYPE("a{ss}"));
-    return g_variant_new("((sa{sv})sa{ss}us)", "unix-process", &subject,
-                         action, &details, 0 /* no interaction */, "");
+    return g_build_filename(dir && *dir ? dir : VIREO_MODULEDIR,
+                            DAEMON_POLKIT_MODULE_FILE, NULL);
+}
+
+/* The module's check function, loaded on first use and kept for the
+ * daemon's life; NULL (with *@why owned by the loader, never freed)
+ * when the module cannot be loaded. */
+static DaemonPolkitCheckFunc
+module_check(const char **why)
+{
+    static GMutex lock;
+    static DaemonPolkitCheckFunc fn;
+    static char *error;
+    g_autofree char *path = NULL;
+    GModule *mod;
+    gpointer sym = NULL;
+
+    g_mutex_lock(&lock);
+    if (fn || error)
+        goto out;
+    path = module_path();
+    if (!(mod = g_module_open(path, G_MODULE_BIND_LOCAL))) {
+        error = g_strdup_printf("cannot load the polkit module: %s",
+                                g_module_error());
+    } else if (!g_module_symbol(mod, DAEMON_POLKIT_MODULE_SYMBOL, &sym)) {
+        error = g_strdup_printf("'%s' is not Vireo's polkit module: %s",
+                                path, g_module_error());
+        g_module_close(mod);
+    } else {
+        g_module_make_resident(mod);
+        fn = (DaemonPolkitCheckFunc) sym;
+        VR_INFO("loaded polkit module '%s'", path);
+    }
+out:
+    *why = error;
+    g_mutex_unlock(&lock);
+    return fn;
 }
 
 int
 daemon_polkit_check(pid_t pid, uid_t uid, const char *action)
 {
-    g_autoptr(GDBusConnection) bus = NULL;
-    g_autoptr(GVariant) reply = NULL;
-    g_autoptr(GError) gerr = NULL;
-    gboolean authorized = FALSE;
+    DaemonPolkitCheckFunc check;
+    g_autofree char *errmsg = NULL;
+    const char *why = NULL;
     gboolean challenge = FALSE;
     guint64 start = 0;
+    int rc;
 
     if (process_start_time(pid, &start) < 0) {
         vr_error_report(VR_ERR_AUTH_FAILED, VR_FROM_AUTH,
@@ -79,21 +102,21 @@ daemon_polkit_check(pid_t pid, uid_t uid, const char *action)
                         (int) pid);
         return -1;
     }
-    if (!(bus = g_bus_get_sync(G_BUS_TYPE_SYSTEM, NULL, &gerr)) ||
-        !(reply = g_dbus_connection_call_sync(
-              bus, POLKIT_NAME, POLKIT_PATH, POLKIT_IFACE,
-              "CheckAuthorization", polkit_args(pid, start, uid, action),
-              G_VARIANT_TYPE("((bba{ss}))"), G_DBUS_CALL_FLAGS_NONE,
-              POLKIT_TIMEOUT_MS, NULL, &gerr))) {
+    if (!(check = module_check(&why))) {
         vr_error_report(VR_ERR_AUTH_FAILED, VR_FROM_AUTH,
-                        "cannot ask polkit about '%s': %s", action,
-                        gerr->message);
+                        "cannot ask polkit about '%s': %s", action, why);
         return -1;
     }
-    g_variant_get(reply, "((bb@a{ss}))", &authorized, &challenge, NULL);
+    rc = check((guint32) pid, start, (gint32) uid, action, &challenge,
+               &errmsg);
+    if (rc < 0) {
+        vr_error_report(VR_ERR_AUTH_FAILED, VR_FROM_AUTH,
+                        "cannot ask polkit about '%s': %s", action, errmsg);
+        return -1;
+    }
     VR_DEBUG("polkit: %s for pid %d uid %u: authorized %d challenge %d",
-             action, (int) pid, (unsigned) uid, authorized, challenge);
-    if (authorized)
+             action, (int) pid, (unsigned) uid, rc, challenge);
+    if (rc > 0)
         return 0;
     vr_error_report(VR_ERR_AUTH_FAILED, VR_FROM_AUTH,
                     challenge ? "access denied by policy: action '%s' needs "
