@@ -104,6 +104,12 @@ vr_rpc_session_new(VrRpcServer *srv, int fd, bool readonly)
                                 sizeof(VrSessionSource));
     ((VrSessionSource *) sess->source)->sess = sess;
     g_source_set_name(sess->source, "vr-rpc-session");
+    /* GLib "blocks" a non-recursive source while dispatching it, taking
+     * its fd out of the poll set and putting it back, and each of those
+     * writes the context's wakeup eventfd: two syscalls and one more
+     * loop iteration per call.  Nothing here runs a nested main loop,
+     * so the source never recurses. */
+    g_source_set_can_recurse(sess->source, TRUE);
     sess->io_cond = G_IO_IN;
     sess->tag = g_source_add_unix_fd(sess->source, fd, sess->io_cond);
     g_source_attach(sess->source, srv->ctx);
