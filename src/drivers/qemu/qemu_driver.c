@@ -124,13 +124,68 @@ load_one(QemuDriver *drv, const char *file, const LoadHints *hints)
     }
 }
 
+/* Below this many files one thread parses them all. */
+#define LOAD_PARALLEL_MIN 64
+#define LOAD_THREADS_MAX 4
+
+typedef struct {
+    QemuDriver *drv;
+    const LoadHints *hints;
+    GPtrArray *files;        /* file names (borrowed) */
+    guint first;             /* this slice: [first, last) */
+    guint last;
+} LoadSlice;
+
+static gpointer
+load_slice(gpointer data)
+{
+    LoadSlice *s = data;
+
+    for (guint i = s->first; i < s->last; i++)
+        load_one(s->drv, s->files->pdata[i], s->hints);
+    return NULL;
+}
+
+/* Parse the definition files on up to LOAD_THREADS_MAX threads (one per
+ * CPU): parsing is most of a cold start with many definitions, and the
+ * files are independent.  The object list takes its own lock; which of
+ * two clashing files wins was already up to the directory order. */
+static void
+load_files(QemuDriver *drv, GPtrArray *files, const LoadHints *hints)
+{
+    guint nthreads = MIN((guint) g_get_num_processors(), LOAD_THREADS_MAX);
+    LoadSlice slices[LOAD_THREADS_MAX];
+    GThread *threads[LOAD_THREADS_MAX] = { NULL };
+
+    if (files->len < LOAD_PARALLEL_MIN)
+        nthreads = 1;
+    for (guint t = 0; t < nthreads; t++) {
+        slices[t] = (LoadSlice) {
+            .drv = drv, .hints = hints, .files = files,
+            .first = files->len * t / nthreads,
+            .last = files->len * (t + 1) / nthreads,
+        };
+        /* Slice 0 runs here, as does a slice whose thread cannot
+         * start. */
+        if (t > 0 && !(threads[t] = g_thread_try_new("vireo-load",
+                                                     load_slice, &slices[t],
+                                                     NULL)))
+            load_slice(&slices[t]);
+    }
+    load_slice(&slices[0]);
+    for (guint t = 1; t < nthreads; t++) {
+        if (threads[t])
+            g_thread_join(threads[t]);
+    }
+}
+
 static int
 load_all(QemuDriver *drv)
 {
     g_autoptr(GError) err = NULL;
     g_autoptr(GDir) dir = g_dir_open(drv->config_dir, 0, &err);
+    g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(g_free);
     const char *file;
-    unsigned int n = 0;
     LoadHints hints;
 
     if (!dir) {
@@ -139,21 +194,21 @@ load_all(QemuDriver *drv)
                         err->message);
         return -1;
     }
+    while ((file = g_dir_read_name(dir))) {
+        /* Hidden names include vr_file_write_atomic's temp files. */
+        if (file[0] != '.' && g_str_has_suffix(file, ".xml") &&
+            strlen(file) > 4)
+            g_ptr_array_add(files, g_strdup(file));
+    }
     hints.autostart = list_names(drv->autostart_dir);
     hints.saves = list_names(drv->save_dir);
     hints.snapshots = list_names(drv->snapshot_dir);
-    while ((file = g_dir_read_name(dir))) {
-        /* Hidden names include vr_file_write_atomic's temp files. */
-        if (file[0] == '.' || !g_str_has_suffix(file, ".xml") ||
-            strlen(file) <= 4)
-            continue;
-        load_one(drv, file, &hints);
-        n++;
-    }
+    load_files(drv, files, &hints);
     g_hash_table_unref(hints.autostart);
     g_hash_table_unref(hints.saves);
     g_hash_table_unref(hints.snapshots);
-    VR_DEBUG("read %u domain definition files from %s", n, drv->config_dir);
+    VR_DEBUG("read %u domain definition files from %s", files->len,
+             drv->config_dir);
     return 0;
 }
 
