@@ -164,8 +164,10 @@ tap.ok(r.returncode == 0 and back and v.returncode == 0 and
        running(dst, "vm1"), "vsh migrates back, virsh migrates again",
        out(r) + out(v))
 pat = r"^(\rMigration: \[[ \d]{3} %\])*\rMigration: \[100 %\]$"
+# Which intermediate percentages appear depends on timing: compare the
+# form (the pattern, ending at 100 %), not the samples.
 tap.ok(re.match(pat, r.stderr) and re.match(pat, v.stderr) and
-       r.stderr.endswith(v.stderr[-20:]) and r.stdout == v.stdout,
+       r.stdout == v.stdout,
        "--verbose progress on stderr as virsh's",
        "vsh %r\nvirsh %r" % (r.stderr, v.stderr))
 
