@@ -189,6 +189,11 @@ con2.close()
 # ---- 3. job stats during a slow migration, then abort ----
 dom3, con3, ok = boot("mg3")
 tap.ok(ok, "third guest boots")
+# 24 MB of random data in the guest's RAM: at 1 MiB/s the migration then
+# lasts over 20 s however loaded the host is (an idle guest's
+# memory is mostly zero pages, which the bandwidth limit hardly slows).
+rc, _ = con3.run("head -c 24000000 /dev/urandom >/fill", 120)
+tap.ok(rc == 0, "guest fills 24 MB of its memory", rc)
 res = {}
 
 
