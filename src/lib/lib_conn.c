@@ -31,10 +31,7 @@ vr_lib_conn_unref(VireoConn *conn)
     vr_rpc_conn_free(conn->rpc);
     vr_rpc_ssh_free(conn->ssh);     /* after its connection: ssh sees EOF */
     vr_lib_async_shutdown(conn);
-    g_hash_table_unref(conn->event_cbs);
-    g_hash_table_unref(conn->net_event_cbs);
-    g_async_queue_unref(conn->event_queue);
-    g_mutex_clear(&conn->async_lock);
+    vr_lib_async_fini(conn);
     g_rw_lock_clear(&conn->lock);
     g_free(conn->uri);
     g_free(conn);

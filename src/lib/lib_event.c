@@ -1,6 +1,7 @@
-/* lib_event.c: domain and network event registrations, the per-connection
- * event thread that runs the callbacks, the async frame router, and the words
- * virsh prints for events.
+/* lib_event.c: the event registry (lib_event.h) for domain, network and
+ * storage pool events, the per-connection event thread that runs the
+ * callbacks, the async frame router, the domain and network families,
+ * and the words virsh prints for their events.
  *
  * Flow: the RPC I/O thread decodes an event MESSAGE frame into a
  * VrLibEventMsg and queues it (it never runs user code: a callback that
@@ -16,6 +17,7 @@
 
 #include <string.h>
 
+#include "lib/lib_event.h"
 #include "lib/lib_internal.h"
 #include "util/vr_error.h"
 #include "util/vr_log.h"
@@ -23,21 +25,19 @@
 typedef struct {
     gatomicrefcount ref;
     int id;
-    int event_id;
-    VireoNetworkEventFunc net_cb;   /* set for network registrations */
-    VireoDomainEventFunc cb;
+    VrLibEventFn fn;
     void *opaque;
     VireoFreeFunc free_fn;
 } VrLibEventCb;
 
 typedef struct {
-    bool quit;                /* the sentinel that stops the thread */
+    bool quit;                       /* the sentinel that stops the thread */
+    const VrLibEventFamily *family;
+    const VrLibEventProc *proc;
     int callback_id;
-    VireoDomainEvent ev;
-    vr_nonnull_domain dom;    /* name owned */
-    bool network;             /* a network event: @net instead of @dom */
-    vr_nonnull_network net;   /* name owned */
-    VrLibPoolEventMsg *pool;  /* a storage pool event (lib_storage_event.c) */
+    VrLibWire wire;                  /* the object; strings owned */
+    int event;
+    int detail;
 } VrLibEventMsg;
 
 static GMutex reg_lock;       /* see the file comment */
@@ -57,22 +57,24 @@ event_msg_free(VrLibEventMsg *msg)
 {
     if (!msg)
         return;
-    g_free(msg->dom.name);
-    g_free(msg->net.name);
-    vr_lib_pool_event_msg_free(msg->pool);
+    if (msg->family)
+        xdr_free(msg->family->kind->wire_filter, (char *) &msg->wire);
     g_free(msg);
+}
+
+static GHashTable *
+event_table_new(void)
+{
+    return g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
+                                 (GDestroyNotify) event_cb_unref);
 }
 
 void
 vr_lib_async_init(VireoConn *conn)
 {
     g_mutex_init(&conn->async_lock);
-    conn->event_cbs = g_hash_table_new_full(g_direct_hash, g_direct_equal,
-                                            NULL,
-                                            (GDestroyNotify) event_cb_unref);
-    conn->net_event_cbs = g_hash_table_new_full(g_direct_hash, g_direct_equal,
-                                                NULL, (GDestroyNotify)
-                                                event_cb_unref);
+    for (int i = 0; i < VR_LIB_EVENTS_LAST; i++)
+        conn->event_cbs[i] = event_table_new();
     conn->event_queue = g_async_queue_new_full((GDestroyNotify)
                                                event_msg_free);
 }
@@ -80,6 +82,7 @@ vr_lib_async_init(VireoConn *conn)
 void
 vr_lib_async_shutdown(VireoConn *conn)
 {
+    GHashTable *old[VR_LIB_EVENTS_LAST];
     GThread *thread;
 
     g_mutex_lock(&conn->async_lock);
@@ -92,47 +95,51 @@ vr_lib_async_shutdown(VireoConn *conn)
         g_async_queue_push(conn->event_queue, quit);
         g_thread_join(thread);
     }
+    /* The free functions run outside the lock: they are user code. */
     g_mutex_lock(&conn->async_lock);
-    g_hash_table_remove_all(conn->event_cbs);
-    g_hash_table_remove_all(conn->net_event_cbs);
+    for (int i = 0; i < VR_LIB_EVENTS_LAST; i++) {
+        old[i] = conn->event_cbs[i];
+        conn->event_cbs[i] = event_table_new();
+    }
     g_mutex_unlock(&conn->async_lock);
-    vr_lib_pool_events_clear(conn);
+    for (int i = 0; i < VR_LIB_EVENTS_LAST; i++)
+        g_hash_table_unref(old[i]);
+}
+
+void
+vr_lib_async_fini(VireoConn *conn)
+{
+    for (int i = 0; i < VR_LIB_EVENTS_LAST; i++)
+        g_hash_table_unref(conn->event_cbs[i]);
+    g_async_queue_unref(conn->event_queue);
+    g_mutex_clear(&conn->async_lock);
 }
 
 /* Run the callback for one message (event thread). */
 static void
 event_dispatch(VireoConn *conn, VrLibEventMsg *msg)
 {
+    const VrLibEventFamily *fam = msg->family;
     VrLibEventCb *cb;
-    VireoDomain *dom;
+    void *obj;
 
-    if (msg->pool) {
-        vr_lib_pool_event_dispatch(conn, msg->pool);
-        return;
-    }
     g_mutex_lock(&reg_lock);
     g_mutex_lock(&conn->async_lock);
-    cb = g_hash_table_lookup(msg->network ? conn->net_event_cbs
-                                          : conn->event_cbs,
+    cb = g_hash_table_lookup(conn->event_cbs[fam->index],
                              GINT_TO_POINTER(msg->callback_id));
     if (cb)
         g_atomic_ref_count_inc(&cb->ref);
     g_mutex_unlock(&conn->async_lock);
     g_mutex_unlock(&reg_lock);
     if (!cb) {
-        VR_DEBUG("event for unknown callback %d dropped", msg->callback_id);
+        VR_DEBUG("%sevent for unknown callback %d dropped", fam->noun,
+                 msg->callback_id);
         return;
     }
-    if (msg->network) {
-        VireoNetwork *net = vr_lib_network_new(conn, &msg->net);
-
-        cb->net_cb(conn, net, msg->ev.event, msg->ev.detail, cb->opaque);
-        vireo_network_free(net);
-    } else {
-        dom = vr_lib_domain_new(conn, &msg->dom);
-        cb->cb(conn, dom, &msg->ev, cb->opaque);
-        vireo_domain_free(dom);
-    }
+    obj = fam->kind->new_handle(conn, &msg->wire);
+    fam->invoke(cb->fn, conn, obj, msg->proc->event_id, msg->event,
+                msg->detail, cb->opaque);
+    fam->kind->free_handle(obj);
     event_cb_unref(cb);
 }
 
@@ -162,192 +169,253 @@ event_thread_ensure(VireoConn *conn)
     g_mutex_unlock(&conn->async_lock);
 }
 
-void
-vr_lib_event_thread_start(VireoConn *conn)
+/* An event message: callbackID, the reference, then event and detail
+ * when the procedure carries them (the callback-style messages of
+ * FACTS.md section 8: 318, 319, 315, 370, 373). */
+static bool_t
+xdr_event_msg(XDR *xdrs, void *data)
 {
-    event_thread_ensure(conn);
+    VrLibEventMsg *msg = data;
+
+    return xdr_int(xdrs, &msg->callback_id) &&
+           msg->family->kind->wire_filter(xdrs, &msg->wire, 0) &&
+           (!msg->proc->has_event ||
+            (xdr_int(xdrs, &msg->event) && xdr_int(xdrs, &msg->detail)));
 }
 
-/* Decode @payload with @filter into @data (zeroed first). */
+static const VrLibEventFamily domain_events;
+static const VrLibEventFamily network_events;
+
+static const VrLibEventFamily *const families[] = {
+    &domain_events, &network_events, &vr_lib_pool_events,
+};
+
+/* The family and message description of event procedure @proc, or
+ * false when it is not one we handle. */
 static bool
-event_decode(const guint8 *payload, size_t len, xdrproc_t filter, void *data)
+event_proc_find(int proc, VrLibEventMsg *msg)
 {
-    XDR xdr;
-    bool ok;
-
-    xdrmem_create(&xdr, (char *) payload, len, XDR_DECODE);
-    ok = filter(&xdr, data, 0);
-    xdr_destroy(&xdr);
-    if (!ok)
-        xdr_free(filter, data);
-    return ok;
+    for (size_t f = 0; f < G_N_ELEMENTS(families); f++) {
+        for (const VrLibEventProc *p = families[f]->procs; p->proc; p++) {
+            if (p->proc == proc) {
+                msg->family = families[f];
+                msg->proc = p;
+                return true;
+            }
+        }
+    }
+    return false;
 }
 
-/* Decode a callback-style event message (I/O thread); NULL when it is not
- * one we handle or is malformed. */
+/* Decode an event message (I/O thread); NULL when it is not one we
+ * handle or is malformed. */
 static VrLibEventMsg *
 event_msg_decode(int proc, const guint8 *payload, size_t len)
 {
     g_autofree VrLibEventMsg *msg = g_new0(VrLibEventMsg, 1);
-    vr_nonnull_domain *dom;
+    XDR xdr;
+    bool ok;
 
-    if (proc == VR_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE) {
-        vr_domain_event_callback_lifecycle_msg m;
-
-        memset(&m, 0, sizeof(m));
-        if (!event_decode(payload, len, (xdrproc_t)
-                          xdr_vr_domain_event_callback_lifecycle_msg, &m))
-            return NULL;
-        msg->callback_id = m.callbackID;
-        msg->ev = (VireoDomainEvent) { VIREO_DOMAIN_EVENT_ID_LIFECYCLE,
-                                       m.msg.event, m.msg.detail };
-        dom = &m.msg.dom;
-        msg->dom = *dom;
-        msg->dom.name = g_strdup(dom->name);
-        xdr_free((xdrproc_t) xdr_vr_domain_event_callback_lifecycle_msg,
-                 (char *) &m);
-    } else if (proc == VR_PROC_DOMAIN_EVENT_CALLBACK_REBOOT) {
-        vr_domain_event_callback_reboot_msg m;
-
-        memset(&m, 0, sizeof(m));
-        if (!event_decode(payload, len, (xdrproc_t)
-                          xdr_vr_domain_event_callback_reboot_msg, &m))
-            return NULL;
-        msg->callback_id = m.callbackID;
-        msg->ev = (VireoDomainEvent) { VIREO_DOMAIN_EVENT_ID_REBOOT, 0, 0 };
-        dom = &m.msg.dom;
-        msg->dom = *dom;
-        msg->dom.name = g_strdup(dom->name);
-        xdr_free((xdrproc_t) xdr_vr_domain_event_callback_reboot_msg,
-                 (char *) &m);
-    } else if (proc == VR_PROC_NETWORK_EVENT_LIFECYCLE) {
-        vr_network_event_lifecycle_msg m;
-
-        memset(&m, 0, sizeof(m));
-        if (!event_decode(payload, len, (xdrproc_t)
-                          xdr_vr_network_event_lifecycle_msg, &m))
-            return NULL;
-        msg->network = true;
-        msg->callback_id = m.callbackID;
-        msg->ev = (VireoDomainEvent) { VIREO_NETWORK_EVENT_ID_LIFECYCLE,
-                                       m.event, m.detail };
-        msg->net = m.net;
-        msg->net.name = g_strdup(m.net.name);
-        xdr_free((xdrproc_t) xdr_vr_network_event_lifecycle_msg, (char *) &m);
-    } else if (!(msg->pool = vr_lib_pool_event_decode(proc, payload, len))) {
+    if (!event_proc_find(proc, msg))
+        return NULL;
+    xdrmem_create(&xdr, (char *) payload, len, XDR_DECODE);
+    ok = xdr_event_msg(&xdr, msg);
+    xdr_destroy(&xdr);
+    if (!ok) {
+        xdr_free((xdrproc_t) xdr_event_msg, (char *) msg);
         return NULL;
     }
     return g_steal_pointer(&msg);
 }
 
-static void
-event_frame(VireoConn *conn, const vr_msg_header *hdr,
-                   const guint8 *payload, size_t len)
+void
+vr_lib_async_frame(G_GNUC_UNUSED VrRpcConn *rpc, const vr_msg_header *hdr,
+                   const guint8 *payload, size_t len, void *opaque)
 {
-    VrLibEventMsg *msg = event_msg_decode(hdr->proc, payload, len);
+    VireoConn *conn = opaque;
+    VrLibEventMsg *msg;
 
-    if (!msg) {
+    /* Stream frames are consumed by the RPC client's streams. */
+    if (hdr->prog != VR_PROGRAM || hdr->type != VR_MSG_MESSAGE)
+        return;
+    if (!(msg = event_msg_decode(hdr->proc, payload, len))) {
         VR_DEBUG("ignoring event message %d", hdr->proc);
         return;
     }
     g_async_queue_push(conn->event_queue, msg);
 }
 
-void
-vr_lib_async_frame(VrRpcConn *rpc, const vr_msg_header *hdr,
-                   const guint8 *payload, size_t len, void *opaque)
-{
-    VireoConn *conn = opaque;
+/* ---- the registry ------------------------------------------------------ */
 
-    /* Stream frames are consumed by the RPC client's streams. */
-    if (hdr->prog == VR_PROGRAM && hdr->type == VR_MSG_MESSAGE)
-        event_frame(conn, hdr, payload, len);
+/* REGISTER_ANY arguments: the event ID and an optional reference. */
+typedef struct {
+    const VrLibKind *kind;
+    int event_id;
+    void *wire;                /* NULL: every object */
+} RegisterArgs;
+
+static bool_t
+xdr_register_args(XDR *xdrs, void *data)
+{
+    RegisterArgs *args = data;
+
+    return xdr_int(xdrs, &args->event_id) &&
+           xdr_pointer(xdrs, (char **) &args->wire, args->kind->wire_size,
+                       args->kind->wire_filter);
+}
+
+/* REGISTER_ANY for @args under reg_lock, then insert @entry (taken;
+ * freed without its free_fn on failure): an event sent right after the
+ * reply waits for it.  The callback id or -1, reported. */
+static int
+event_register_call(VireoConn *conn, const VrLibEventFamily *fam,
+                    RegisterArgs *args, VrLibEventCb *entry)
+{
+    int id = -1;
+
+    g_mutex_lock(&reg_lock);
+    if (vr_lib_call(conn, fam->register_proc,
+                    (xdrproc_t) xdr_register_args, args,
+                    (xdrproc_t) xdr_int, &id) < 0) {
+        g_mutex_unlock(&reg_lock);
+        g_free(entry);
+        return -1;
+    }
+    entry->id = id;
+    g_mutex_lock(&conn->async_lock);
+    g_hash_table_replace(conn->event_cbs[fam->index], GINT_TO_POINTER(id),
+                         entry);
+    g_mutex_unlock(&conn->async_lock);
+    g_mutex_unlock(&reg_lock);
+    return id;
 }
 
 int
-vireo_conn_domain_event_register(VireoConn *conn, VireoDomain *dom,
-                                 int event_id, VireoDomainEventFunc cb,
-                                 void *opaque, VireoFreeFunc free_fn)
+vr_lib_event_register(VireoConn *conn, const VrLibEventFamily *fam,
+                      const void *obj, int event_id, VrLibEventFn fn,
+                      void *opaque, VireoFreeFunc free_fn, const char *func)
 {
-    vr_connect_domain_event_callback_register_any_args args = { 0 };
-    vr_connect_domain_event_callback_register_any_ret ret = { 0 };
-    vr_nonnull_domain wire;
+    VrLibWire wire;
+    RegisterArgs args = { .kind = fam->kind, .event_id = event_id };
     VrLibEventCb *entry;
 
-    VR_LIB_CHECK_CONN(conn, -1);
-    VR_LIB_CHECK_ARG(cb, -1);
-    if (dom && !vr_lib_check_domain(dom, __func__))
+    if (obj && !vr_lib_obj_check(fam->kind, obj, func))
         return -1;
-    if (event_id < 0 || event_id >= VIREO_DOMAIN_EVENT_ID_LAST) {
+    if (event_id < 0 || event_id >= fam->id_last) {
         vr_error_report(VR_ERR_INVALID_ARG, VR_FROM_NONE,
-                        "unsupported event ID %d", event_id);
+                        "unsupported %sevent ID %d", fam->noun, event_id);
         return -1;
     }
     event_thread_ensure(conn);
-    args.eventID = event_id;
-    if (dom) {
-        vr_lib_domain_to_wire(dom, &wire);
-        args.dom = &wire;
-    }
-    g_mutex_lock(&reg_lock);
-    if (vr_lib_call(conn, VR_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY,
-                    (xdrproc_t)
-                    xdr_vr_connect_domain_event_callback_register_any_args,
-                    &args, (xdrproc_t)
-                    xdr_vr_connect_domain_event_callback_register_any_ret,
-                    &ret) < 0) {
-        g_mutex_unlock(&reg_lock);
-        return -1;
+    if (obj) {
+        fam->kind->to_wire(obj, &wire);
+        args.wire = &wire;
     }
     entry = g_new0(VrLibEventCb, 1);
     g_atomic_ref_count_init(&entry->ref);
-    entry->id = ret.callbackID;
-    entry->event_id = event_id;
-    entry->cb = cb;
+    entry->fn = fn;
     entry->opaque = opaque;
     entry->free_fn = free_fn;
-    g_mutex_lock(&conn->async_lock);
-    g_hash_table_replace(conn->event_cbs, GINT_TO_POINTER(entry->id), entry);
-    g_mutex_unlock(&conn->async_lock);
-    g_mutex_unlock(&reg_lock);
-    return entry->id;
+    return event_register_call(conn, fam, &args, entry);
 }
 
 int
-vireo_conn_domain_event_deregister(VireoConn *conn, int callback_id)
+vr_lib_event_deregister(VireoConn *conn, const VrLibEventFamily *fam,
+                        int callback_id)
 {
-    vr_connect_domain_event_callback_deregister_any_args args = {
-        .callbackID = callback_id
-    };
     gpointer entry = NULL;
 
-    VR_LIB_CHECK_CONN(conn, -1);
     g_mutex_lock(&conn->async_lock);
-    if (!g_hash_table_steal_extended(conn->event_cbs,
+    if (!g_hash_table_steal_extended(conn->event_cbs[fam->index],
                                      GINT_TO_POINTER(callback_id), NULL,
                                      &entry))
         entry = NULL;
     g_mutex_unlock(&conn->async_lock);
     if (!entry) {
         vr_error_report(VR_ERR_INVALID_ARG, VR_FROM_NONE,
-                        "no event callback with id %d", callback_id);
+                        "no %sevent callback with id %d", fam->noun,
+                        callback_id);
         return -1;
     }
     event_cb_unref(entry);
-    return vr_lib_call(conn,
-                       VR_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY,
-                       (xdrproc_t)
-                       xdr_vr_connect_domain_event_callback_deregister_any_args,
-                       &args, NULL, NULL);
+    return vr_lib_call(conn, fam->deregister_proc, (xdrproc_t) xdr_int,
+                       &callback_id, NULL, NULL);
 }
 
-/* Insert @entry under its id into @table (reg_lock held). */
+/* ---- domain and network families ---------------------------------------- */
+
 static void
-event_cb_insert(VireoConn *conn, GHashTable *table, VrLibEventCb *entry)
+domain_invoke(VrLibEventFn fn, VireoConn *conn, void *obj, int event_id,
+              int event, int detail, void *opaque)
 {
-    g_mutex_lock(&conn->async_lock);
-    g_hash_table_replace(table, GINT_TO_POINTER(entry->id), entry);
-    g_mutex_unlock(&conn->async_lock);
+    VireoDomainEvent ev = {
+        .event_id = event_id, .event = event, .detail = detail
+    };
+
+    ((VireoDomainEventFunc) fn)(conn, obj, &ev, opaque);
+}
+
+static const VrLibEventProc domain_procs[] = {
+    { VR_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE,
+      VIREO_DOMAIN_EVENT_ID_LIFECYCLE, true },
+    { VR_PROC_DOMAIN_EVENT_CALLBACK_REBOOT,
+      VIREO_DOMAIN_EVENT_ID_REBOOT, false },
+    { 0, 0, false },
+};
+
+static const VrLibEventFamily domain_events = {
+    .index = VR_LIB_EVENTS_DOMAIN,
+    .kind = &vr_lib_kind_domain,
+    .noun = "",
+    .id_last = VIREO_DOMAIN_EVENT_ID_LAST,
+    .register_proc = VR_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY,
+    .deregister_proc = VR_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY,
+    .procs = domain_procs,
+    .invoke = domain_invoke,
+};
+
+static void
+network_invoke(VrLibEventFn fn, VireoConn *conn, void *obj,
+               G_GNUC_UNUSED int event_id, int event, int detail,
+               void *opaque)
+{
+    ((VireoNetworkEventFunc) fn)(conn, obj, event, detail, opaque);
+}
+
+static const VrLibEventProc network_procs[] = {
+    { VR_PROC_NETWORK_EVENT_LIFECYCLE,
+      VIREO_NETWORK_EVENT_ID_LIFECYCLE, true },
+    { 0, 0, false },
+};
+
+static const VrLibEventFamily network_events = {
+    .index = VR_LIB_EVENTS_NETWORK,
+    .kind = &vr_lib_kind_network,
+    .noun = "network ",
+    .id_last = VIREO_NETWORK_EVENT_ID_LAST,
+    .register_proc = VR_PROC_CONNECT_NETWORK_EVENT_REGISTER_ANY,
+    .deregister_proc = VR_PROC_CONNECT_NETWORK_EVENT_DEREGISTER_ANY,
+    .procs = network_procs,
+    .invoke = network_invoke,
+};
+
+int
+vireo_conn_domain_event_register(VireoConn *conn, VireoDomain *dom,
+                                 int event_id, VireoDomainEventFunc cb,
+                                 void *opaque, VireoFreeFunc free_fn)
+{
+    VR_LIB_CHECK_CONN(conn, -1);
+    VR_LIB_CHECK_ARG(cb, -1);
+    return vr_lib_event_register(conn, &domain_events, dom, event_id,
+                                 (VrLibEventFn) cb, opaque, free_fn,
+                                 __func__);
+}
+
+int
+vireo_conn_domain_event_deregister(VireoConn *conn, int callback_id)
+{
+    VR_LIB_CHECK_CONN(conn, -1);
+    return vr_lib_event_deregister(conn, &domain_events, callback_id);
 }
 
 int
@@ -355,72 +423,18 @@ vireo_conn_network_event_register(VireoConn *conn, VireoNetwork *net,
                                   int event_id, VireoNetworkEventFunc cb,
                                   void *opaque, VireoFreeFunc free_fn)
 {
-    vr_connect_network_event_register_any_args args = { 0 };
-    vr_connect_network_event_register_any_ret ret = { 0 };
-    vr_nonnull_network wire;
-    VrLibEventCb *entry;
-
     VR_LIB_CHECK_CONN(conn, -1);
     VR_LIB_CHECK_ARG(cb, -1);
-    if (net && !vr_lib_check_network(net, __func__))
-        return -1;
-    if (event_id < 0 || event_id >= VIREO_NETWORK_EVENT_ID_LAST) {
-        vr_error_report(VR_ERR_INVALID_ARG, VR_FROM_NONE,
-                        "unsupported network event ID %d", event_id);
-        return -1;
-    }
-    event_thread_ensure(conn);
-    args.eventID = event_id;
-    if (net) {
-        vr_lib_network_to_wire(net, &wire);
-        args.net = &wire;
-    }
-    g_mutex_lock(&reg_lock);
-    if (vr_lib_call(conn, VR_PROC_CONNECT_NETWORK_EVENT_REGISTER_ANY,
-                    (xdrproc_t) xdr_vr_connect_network_event_register_any_args,
-                    &args, (xdrproc_t)
-                    xdr_vr_connect_network_event_register_any_ret,
-                    &ret) < 0) {
-        g_mutex_unlock(&reg_lock);
-        return -1;
-    }
-    entry = g_new0(VrLibEventCb, 1);
-    g_atomic_ref_count_init(&entry->ref);
-    entry->id = ret.callbackID;
-    entry->event_id = event_id;
-    entry->net_cb = cb;
-    entry->opaque = opaque;
-    entry->free_fn = free_fn;
-    event_cb_insert(conn, conn->net_event_cbs, entry);
-    g_mutex_unlock(&reg_lock);
-    return entry->id;
+    return vr_lib_event_register(conn, &network_events, net, event_id,
+                                 (VrLibEventFn) cb, opaque, free_fn,
+                                 __func__);
 }
 
 int
 vireo_conn_network_event_deregister(VireoConn *conn, int callback_id)
 {
-    vr_connect_network_event_deregister_any_args args = {
-        .callbackID = callback_id
-    };
-    gpointer entry = NULL;
-
     VR_LIB_CHECK_CONN(conn, -1);
-    g_mutex_lock(&conn->async_lock);
-    if (!g_hash_table_steal_extended(conn->net_event_cbs,
-                                     GINT_TO_POINTER(callback_id), NULL,
-                                     &entry))
-        entry = NULL;
-    g_mutex_unlock(&conn->async_lock);
-    if (!entry) {
-        vr_error_report(VR_ERR_INVALID_ARG, VR_FROM_NONE,
-                        "no network event callback with id %d", callback_id);
-        return -1;
-    }
-    event_cb_unref(entry);
-    return vr_lib_call(conn, VR_PROC_CONNECT_NETWORK_EVENT_DEREGISTER_ANY,
-                       (xdrproc_t)
-                       xdr_vr_connect_network_event_deregister_any_args,
-                       &args, NULL, NULL);
+    return vr_lib_event_deregister(conn, &network_events, callback_id);
 }
 
 /* ---- words ----------------------------------------------------------- */
@@ -465,10 +479,8 @@ static const char *const *const detail_tables[] = {
 
 static const char *const event_id_words[] = { "lifecycle", "reboot", NULL };
 
-/* @table[@i] when @i is inside the NULL-terminated @table, else
- * "unknown". */
-static const char *
-table_word(const char *const *table, int i)
+const char *
+vr_lib_word(const char *const *table, int i)
 {
     for (int k = 0; i >= 0 && table[k]; k++) {
         if (k == i)
@@ -477,10 +489,20 @@ table_word(const char *const *table, int i)
     return "unknown";
 }
 
+int
+vr_lib_word_index(const char *const *table, const char *name)
+{
+    for (int i = 0; name && table[i]; i++) {
+        if (strcmp(table[i], name) == 0)
+            return i;
+    }
+    return -1;
+}
+
 const char *
 vireo_domain_event_string(int event)
 {
-    return table_word(event_words, event);
+    return vr_lib_word(event_words, event);
 }
 
 const char *
@@ -488,23 +510,19 @@ vireo_domain_event_detail_string(int event, int detail)
 {
     if (event < 0 || (size_t) event >= G_N_ELEMENTS(detail_tables))
         return "unknown";
-    return table_word(detail_tables[event], detail);
+    return vr_lib_word(detail_tables[event], detail);
 }
 
 const char *
 vireo_domain_event_id_string(int event_id)
 {
-    return table_word(event_id_words, event_id);
+    return vr_lib_word(event_id_words, event_id);
 }
 
 int
 vireo_domain_event_id_from_string(const char *name)
 {
-    for (int i = 0; name && event_id_words[i]; i++) {
-        if (strcmp(event_id_words[i], name) == 0)
-            return i;
-    }
-    return -1;
+    return vr_lib_word_index(event_id_words, name);
 }
 
 static const char *const net_event_words[] = {
@@ -515,21 +533,17 @@ static const char *const net_event_id_words[] = { "lifecycle", NULL };
 const char *
 vireo_network_event_string(int event)
 {
-    return table_word(net_event_words, event);
+    return vr_lib_word(net_event_words, event);
 }
 
 const char *
 vireo_network_event_id_string(int event_id)
 {
-    return table_word(net_event_id_words, event_id);
+    return vr_lib_word(net_event_id_words, event_id);
 }
 
 int
 vireo_network_event_id_from_string(const char *name)
 {
-    for (int i = 0; name && net_event_id_words[i]; i++) {
-        if (strcmp(net_event_id_words[i], name) == 0)
-            return i;
-    }
-    return -1;
+    return vr_lib_word_index(net_event_id_words, name);
 }

@@ -15,6 +15,18 @@
 #include "rpc/rpc_client.h"
 #include "rpc/vireo_protocol.h"
 
+/* The event registrations of a connection, one table per object kind
+ * (lib_event.c: callback ids are per kind on the daemon's side). */
+enum {
+    VR_LIB_EVENTS_DOMAIN,
+    VR_LIB_EVENTS_NETWORK,
+    VR_LIB_EVENTS_POOL,
+    VR_LIB_EVENTS_LAST
+};
+
+/* Every handle struct (VireoDomain, VireoNetwork, VireoStoragePool,
+ * VireoStorageVol) starts with its VireoConn reference: lib_object.c
+ * reads the connection of any handle that way. */
 struct _VireoConn {
     gatomicrefcount ref;
     GRWLock lock;        /* guards rpc */
@@ -25,11 +37,10 @@ struct _VireoConn {
     /* Event messages (lib_event.c); async_lock guards event_cbs and
      * event_thread. */
     GMutex async_lock;
-    GHashTable *event_cbs;      /* callback id -> VrLibEventCb* */
-    GHashTable *net_event_cbs;  /* network callback id -> VrLibEventCb* */
+    /* per VR_LIB_EVENTS_*: callback id -> VrLibEventCb* */
+    GHashTable *event_cbs[VR_LIB_EVENTS_LAST];
     GAsyncQueue *event_queue;   /* VrLibEventMsg* for event_thread */
     GThread *event_thread;      /* created at the first registration */
-    GHashTable *pool_event_cbs; /* lib_storage_event.c; lazily created */
 };
 
 struct _VireoDomain {
@@ -117,20 +128,9 @@ void vr_lib_vol_to_wire(const VireoStorageVol *vol,
 VireoStream *vr_lib_stream_new(VireoConn *conn, VrRpcConnStream *rpc);
 VrRpcConnStream *vr_lib_stream_rpc(VireoStream *st, const char *func);
 
-/* lib_storage_event.c: storage pool event messages.  Decode returns NULL
- * when @proc is not a pool event (or is malformed); dispatch runs the
- * callback on the event thread; clear drops every registration. */
-typedef struct _VrLibPoolEventMsg VrLibPoolEventMsg;
-VrLibPoolEventMsg *vr_lib_pool_event_decode(int proc, const guint8 *payload,
-                                            size_t len);
-void vr_lib_pool_event_dispatch(VireoConn *conn, VrLibPoolEventMsg *msg);
-void vr_lib_pool_event_msg_free(VrLibPoolEventMsg *msg);
-void vr_lib_pool_events_clear(VireoConn *conn);
 /* lib_stats.c: copy @n wire typed parameters into a new array (never
  * NULL; vireo_typed_params_free). */
 VireoTypedParam *vr_lib_params_from_wire(const vr_typed_param *wire, u_int n);
-/* lib_event.c: start the connection's event thread if not running. */
-void vr_lib_event_thread_start(VireoConn *conn);
 
 /* Open a stream with call @proc on @conn (see vr_rpc_conn_stream_open).
  * Returns the RPC stream or NULL with an error reported. */
@@ -143,6 +143,8 @@ void vr_lib_async_frame(VrRpcConn *rpc, const vr_msg_header *hdr,
                         const guint8 *payload, size_t len, void *opaque);
 /* Init / tear down the event state of @conn.  Shutdown stops the event
  * thread and drops every registration (their free functions run); it is
- * called by vireo_conn_close and is idempotent. */
+ * called by vireo_conn_close and is idempotent.  Fini frees the state
+ * (last reference gone, after shutdown). */
 void vr_lib_async_init(VireoConn *conn);
 void vr_lib_async_shutdown(VireoConn *conn);
+void vr_lib_async_fini(VireoConn *conn);

@@ -1,5 +1,7 @@
-/* lib_network.c: virtual networks: lookup, listing (with the pre-283
- * fallback), definitions, lifecycle, autostart, update and DHCP leases.
+/* lib_network.c: virtual networks: the network kind (lib_object.h), and
+ * on it lookup, listing (with the pre-283 fallback), definitions,
+ * lifecycle, autostart, update and DHCP leases; domain interface
+ * addresses.
  *
  * As for domains, a call without flags uses the original procedure when
  * one exists (41 rather than 432): every daemon knows it. */
@@ -8,10 +10,11 @@
 #include <string.h>
 
 #include "lib/lib_internal.h"
+#include "lib/lib_object.h"
 #include "util/vr_error.h"
-#include "util/vr_uuid.h"
 
 #define NET_LIST_FLAGS ((1u << 6) - 1)
+#define NET (&vr_lib_kind_network)
 
 VireoNetwork *
 vr_lib_network_new(VireoConn *conn, const vr_nonnull_network *wire)
@@ -31,14 +34,48 @@ vr_lib_network_to_wire(const VireoNetwork *net, vr_nonnull_network *wire)
     memcpy(wire->uuid, net->uuid, VIREO_UUID_BUFLEN);
 }
 
+static void *
+network_new(VireoConn *conn, const void *wire)
+{
+    return vr_lib_network_new(conn, wire);
+}
+
+static void
+network_to_wire(const void *net, void *wire)
+{
+    vr_lib_network_to_wire(net, wire);
+}
+
+static const VrLibListFallback network_fallback = {
+    .num_active_proc = VR_PROC_CONNECT_NUM_OF_NETWORKS,
+    .list_active_proc = VR_PROC_CONNECT_LIST_NETWORKS,
+    .num_inactive_proc = VR_PROC_CONNECT_NUM_OF_DEFINED_NETWORKS,
+    .list_inactive_proc = VR_PROC_CONNECT_LIST_DEFINED_NETWORKS,
+    .lookup_by_name_proc = VR_PROC_NETWORK_LOOKUP_BY_NAME,
+    .active_flag = VIREO_NETWORK_LIST_ACTIVE,
+    .inactive_flag = VIREO_NETWORK_LIST_INACTIVE,
+    .unsupported_msg = "the daemon cannot filter networks by persistence "
+                       "or autostart",
+};
+
+const VrLibKind vr_lib_kind_network = {
+    .noun = "network",
+    .invalid_code = VR_ERR_INVALID_ARG,
+    .err_from = VR_FROM_NETWORK,
+    .no_such_code = VR_ERR_NO_NETWORK,
+    .wire_filter = (xdrproc_t) xdr_vr_nonnull_network,
+    .wire_size = sizeof(vr_nonnull_network),
+    .list_max = VR_NETWORK_LIST_MAX,
+    .fallback = &network_fallback,
+    .new_handle = network_new,
+    .to_wire = network_to_wire,
+    .free_handle = (GDestroyNotify) vireo_network_free,
+};
+
 bool
 vr_lib_check_network(VireoNetwork *net, const char *func)
 {
-    if (net && net->conn)
-        return true;
-    vr_error_report(VR_ERR_INVALID_ARG, VR_FROM_NETWORK,
-                    "invalid network in %s", func);
-    return false;
+    return vr_lib_obj_check(NET, net, func);
 }
 
 void
@@ -54,11 +91,7 @@ vireo_network_free(VireoNetwork *net)
 void
 vireo_network_list_free(VireoNetwork **nets)
 {
-    if (!nets)
-        return;
-    for (VireoNetwork **n = nets; *n; n++)
-        vireo_network_free(*n);
-    g_free(nets);
+    vr_lib_obj_list_free(NET, (void **) nets);
 }
 
 const char *
@@ -70,19 +103,13 @@ vireo_network_get_name(VireoNetwork *net)
 int
 vireo_network_get_uuid(VireoNetwork *net, unsigned char *uuid)
 {
-    if (!net || !uuid)
-        return -1;
-    memcpy(uuid, net->uuid, VIREO_UUID_BUFLEN);
-    return 0;
+    return vr_lib_uuid_get(net ? net->uuid : NULL, uuid);
 }
 
 int
 vireo_network_get_uuid_string(VireoNetwork *net, char *buf)
 {
-    if (!net || !buf)
-        return -1;
-    vr_uuid_format(net->uuid, buf);
-    return 0;
+    return vr_lib_uuid_get_string(net ? net->uuid : NULL, buf);
 }
 
 VireoConn *
@@ -91,314 +118,136 @@ vireo_network_get_conn(VireoNetwork *net)
     return net ? net->conn : NULL;
 }
 
-/* A call answered with a network reference: wrap it. */
-static VireoNetwork *
-network_call(VireoConn *conn, int proc, xdrproc_t args_filter, void *args)
-{
-    vr_nonnull_network ret;
-    VireoNetwork *net;
-
-    memset(&ret, 0, sizeof(ret));
-    if (vr_lib_call(conn, proc, args_filter, args,
-                    (xdrproc_t) xdr_vr_nonnull_network, &ret) < 0)
-        return NULL;
-    net = vr_lib_network_new(conn, &ret);
-    xdr_free((xdrproc_t) xdr_vr_nonnull_network, (char *) &ret);
-    return net;
-}
-
 VireoNetwork *
 vireo_network_lookup_by_name(VireoConn *conn, const char *name)
 {
-    vr_network_lookup_by_name_args args = { .name = (char *) name };
-
     VR_LIB_CHECK_CONN(conn, NULL);
     VR_LIB_CHECK_ARG(name, NULL);
-    return network_call(conn, VR_PROC_NETWORK_LOOKUP_BY_NAME,
-                        (xdrproc_t) xdr_vr_network_lookup_by_name_args,
-                        &args);
+    return vr_lib_obj_lookup_name(conn, NET, VR_PROC_NETWORK_LOOKUP_BY_NAME,
+                                  name);
 }
 
 VireoNetwork *
 vireo_network_lookup_by_uuid(VireoConn *conn, const unsigned char *uuid)
 {
-    vr_network_lookup_by_uuid_args args;
-
     VR_LIB_CHECK_CONN(conn, NULL);
     VR_LIB_CHECK_ARG(uuid, NULL);
-    memcpy(args.uuid, uuid, VIREO_UUID_BUFLEN);
-    return network_call(conn, VR_PROC_NETWORK_LOOKUP_BY_UUID,
-                        (xdrproc_t) xdr_vr_network_lookup_by_uuid_args,
-                        &args);
+    return vr_lib_obj_lookup_uuid(conn, NET, VR_PROC_NETWORK_LOOKUP_BY_UUID,
+                                  uuid);
 }
 
 VireoNetwork *
 vireo_network_lookup_by_uuid_string(VireoConn *conn, const char *uuidstr)
 {
-    unsigned char uuid[VIREO_UUID_BUFLEN];
-
     VR_LIB_CHECK_CONN(conn, NULL);
     VR_LIB_CHECK_ARG(uuidstr, NULL);
-    if (vr_uuid_parse(uuidstr, uuid) < 0) {
-        vr_error_report(VR_ERR_INVALID_ARG, VR_FROM_NONE,
-                        "'%s' is not a valid UUID", uuidstr);
-        return NULL;
-    }
-    return vireo_network_lookup_by_uuid(conn, uuid);
-}
-
-/* Append the networks named by NUM_OF (@num_proc) / LIST (@list_proc). */
-static int
-list_by_names(VireoConn *conn, int num_proc, int list_proc, GPtrArray *out)
-{
-    vr_int_ret num = { 0 };
-    vr_connect_list_networks_args args;
-    vr_connect_list_networks_ret ret;
-    int rc = 0;
-
-    if (vr_lib_call(conn, num_proc, NULL, NULL, (xdrproc_t) xdr_vr_int_ret,
-                    &num) < 0)
-        return -1;
-    if (num.value <= 0)
-        return 0;
-    args.maxnames = num.value;
-    memset(&ret, 0, sizeof(ret));
-    if (vr_lib_call(conn, list_proc,
-                    (xdrproc_t) xdr_vr_connect_list_networks_args, &args,
-                    (xdrproc_t) xdr_vr_connect_list_networks_ret, &ret) < 0)
-        return -1;
-    for (u_int i = 0; i < ret.names.names_len && rc == 0; i++) {
-        VireoNetwork *net = vireo_network_lookup_by_name(conn,
-                                                         ret.names.names_val[i]);
-        if (net)
-            g_ptr_array_add(out, net);
-        else if ((int) vr_error_code() == VIREO_ERR_NO_NETWORK)
-            vr_error_reset();        /* gone meanwhile */
-        else
-            rc = -1;
-    }
-    xdr_free((xdrproc_t) xdr_vr_connect_list_networks_ret, (char *) &ret);
-    return rc;
-}
-
-/* virsh's fallback for daemons without 283 (FACTS.md section 9). */
-static int
-list_fallback(VireoConn *conn, unsigned int flags, VireoNetwork ***nets)
-{
-    g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func(
-        (GDestroyNotify) vireo_network_free);
-    bool active = !(flags & (VIREO_NETWORK_LIST_ACTIVE |
-                             VIREO_NETWORK_LIST_INACTIVE)) ||
-                  (flags & VIREO_NETWORK_LIST_ACTIVE);
-    bool inactive = !(flags & (VIREO_NETWORK_LIST_ACTIVE |
-                               VIREO_NETWORK_LIST_INACTIVE)) ||
-                    (flags & VIREO_NETWORK_LIST_INACTIVE);
-    int n;
-
-    if (flags & ~(VIREO_NETWORK_LIST_ACTIVE | VIREO_NETWORK_LIST_INACTIVE)) {
-        vr_error_report(VR_ERR_NO_SUPPORT, VR_FROM_NETWORK,
-                        "the daemon cannot filter networks by persistence "
-                        "or autostart");
-        return -1;
-    }
-    if ((active && list_by_names(conn, VR_PROC_CONNECT_NUM_OF_NETWORKS,
-                                 VR_PROC_CONNECT_LIST_NETWORKS, out) < 0) ||
-        (inactive &&
-         list_by_names(conn, VR_PROC_CONNECT_NUM_OF_DEFINED_NETWORKS,
-                       VR_PROC_CONNECT_LIST_DEFINED_NETWORKS, out) < 0))
-        return -1;
-    n = (int) out->len;
-    if (nets) {
-        g_ptr_array_set_free_func(out, NULL);
-        g_ptr_array_add(out, NULL);
-        *nets = (VireoNetwork **) g_ptr_array_free(g_steal_pointer(&out),
-                                                   FALSE);
-    }
-    return n;
+    return vr_lib_obj_lookup_uuid_string(conn, NET,
+                                         VR_PROC_NETWORK_LOOKUP_BY_UUID,
+                                         uuidstr);
 }
 
 int
 vireo_conn_list_networks(VireoConn *conn, unsigned int flags,
                          VireoNetwork ***nets)
 {
-    vr_connect_list_all_networks_args args = { 0 };
-    vr_connect_list_all_networks_ret ret;
-    int count;
-
     VR_LIB_CHECK_CONN(conn, -1);
     if (VR_CHECK_FLAGS(flags, NET_LIST_FLAGS) < 0)
         return -1;
-    args.need_results = nets ? 1 : 0;
-    args.flags = flags;
-    memset(&ret, 0, sizeof(ret));
-    if (vr_lib_call(conn, VR_PROC_CONNECT_LIST_ALL_NETWORKS,
-                    (xdrproc_t) xdr_vr_connect_list_all_networks_args, &args,
-                    (xdrproc_t) xdr_vr_connect_list_all_networks_ret,
-                    &ret) < 0) {
-        if (vr_error_code() != VR_ERR_NO_SUPPORT)
-            return -1;
-        vr_error_reset();
-        return list_fallback(conn, flags, nets);
-    }
-    count = nets ? (int) ret.nets.nets_len : (int) ret.ret;
-    if (nets) {
-        *nets = g_new0(VireoNetwork *, ret.nets.nets_len + 1);
-        for (u_int i = 0; i < ret.nets.nets_len; i++)
-            (*nets)[i] = vr_lib_network_new(conn, &ret.nets.nets_val[i]);
-    }
-    xdr_free((xdrproc_t) xdr_vr_connect_list_all_networks_ret, (char *) &ret);
-    return count;
-}
-
-/* DEFINE / CREATE: the old procedure without flags, else the new one. */
-static VireoNetwork *
-define_or_create(VireoConn *conn, const char *xml, unsigned int flags,
-                 int old_proc, int new_proc)
-{
-    vr_network_xml_flags_args args = { .xml = (char *) xml, .flags = flags };
-
-    VR_LIB_CHECK_CONN(conn, NULL);
-    VR_LIB_CHECK_ARG(xml, NULL);
-    if (VR_CHECK_FLAGS(flags, VIREO_NETWORK_VALIDATE) < 0)
-        return NULL;
-    if (!flags)
-        return network_call(conn, old_proc, (xdrproc_t) xdr_vr_network_xml_args,
-                            &args.xml);
-    return network_call(conn, new_proc,
-                        (xdrproc_t) xdr_vr_network_xml_flags_args, &args);
+    return vr_lib_obj_list_all(conn, NET, VR_PROC_CONNECT_LIST_ALL_NETWORKS,
+                               flags, (void ***) nets);
 }
 
 VireoNetwork *
 vireo_network_define_xml(VireoConn *conn, const char *xml, unsigned int flags)
 {
-    return define_or_create(conn, xml, flags, VR_PROC_NETWORK_DEFINE_XML,
-                            VR_PROC_NETWORK_DEFINE_XML_FLAGS);
+    VR_LIB_CHECK_CONN(conn, NULL);
+    VR_LIB_CHECK_ARG(xml, NULL);
+    if (VR_CHECK_FLAGS(flags, VIREO_NETWORK_VALIDATE) < 0)
+        return NULL;
+    return vr_lib_obj_define(conn, NET, xml, flags,
+                             VR_PROC_NETWORK_DEFINE_XML,
+                             VR_PROC_NETWORK_DEFINE_XML_FLAGS);
 }
 
 VireoNetwork *
 vireo_network_create_xml(VireoConn *conn, const char *xml, unsigned int flags)
 {
-    return define_or_create(conn, xml, flags, VR_PROC_NETWORK_CREATE_XML,
-                            VR_PROC_NETWORK_CREATE_XML_FLAGS);
-}
-
-/* A call taking only the network; @ret_filter/@ret may be NULL. */
-static int
-network_simple(VireoNetwork *net, int proc, xdrproc_t ret_filter, void *ret)
-{
-    vr_network_args args;
-
-    vr_lib_network_to_wire(net, &args.net);
-    return vr_lib_call(net->conn, proc, (xdrproc_t) xdr_vr_network_args,
-                       &args, ret_filter, ret);
+    VR_LIB_CHECK_CONN(conn, NULL);
+    VR_LIB_CHECK_ARG(xml, NULL);
+    if (VR_CHECK_FLAGS(flags, VIREO_NETWORK_VALIDATE) < 0)
+        return NULL;
+    return vr_lib_obj_define(conn, NET, xml, flags,
+                             VR_PROC_NETWORK_CREATE_XML,
+                             VR_PROC_NETWORK_CREATE_XML_FLAGS);
 }
 
 int
 vireo_network_undefine(VireoNetwork *net)
 {
     VR_LIB_CHECK_NETWORK(net, -1);
-    return network_simple(net, VR_PROC_NETWORK_UNDEFINE, NULL, NULL);
+    return vr_lib_obj_simple(NET, net, VR_PROC_NETWORK_UNDEFINE, NULL, NULL);
 }
 
 int
 vireo_network_start(VireoNetwork *net)
 {
     VR_LIB_CHECK_NETWORK(net, -1);
-    return network_simple(net, VR_PROC_NETWORK_CREATE, NULL, NULL);
+    return vr_lib_obj_simple(NET, net, VR_PROC_NETWORK_CREATE, NULL, NULL);
 }
 
 int
 vireo_network_destroy(VireoNetwork *net)
 {
     VR_LIB_CHECK_NETWORK(net, -1);
-    return network_simple(net, VR_PROC_NETWORK_DESTROY, NULL, NULL);
+    return vr_lib_obj_simple(NET, net, VR_PROC_NETWORK_DESTROY, NULL, NULL);
 }
 
 char *
 vireo_network_get_xml(VireoNetwork *net, unsigned int flags)
 {
-    vr_network_flags_args args;
-    vr_nonnull_string xml = NULL;
-    char *res;
-
     VR_LIB_CHECK_NETWORK(net, NULL);
     if (VR_CHECK_FLAGS(flags, VIREO_NETWORK_XML_INACTIVE) < 0)
         return NULL;
-    vr_lib_network_to_wire(net, &args.net);
-    args.flags = flags;
-    if (vr_lib_call(net->conn, VR_PROC_NETWORK_GET_XML_DESC,
-                    (xdrproc_t) xdr_vr_network_flags_args, &args,
-                    (xdrproc_t) xdr_vr_nonnull_string, &xml) < 0)
-        return NULL;
-    res = g_strdup(xml);
-    xdr_free((xdrproc_t) xdr_vr_nonnull_string, (char *) &xml);
-    return res;
-}
-
-/* A query answered with one int. */
-static int
-network_int(VireoNetwork *net, int proc)
-{
-    vr_int_ret ret = { 0 };
-
-    if (network_simple(net, proc, (xdrproc_t) xdr_vr_int_ret, &ret) < 0)
-        return -1;
-    return ret.value;
+    return vr_lib_obj_string_flags(NET, net, VR_PROC_NETWORK_GET_XML_DESC,
+                                   flags);
 }
 
 int
 vireo_network_get_autostart(VireoNetwork *net, int *autostart)
 {
-    int val;
-
     VR_LIB_CHECK_NETWORK(net, -1);
     VR_LIB_CHECK_ARG(autostart, -1);
-    if ((val = network_int(net, VR_PROC_NETWORK_GET_AUTOSTART)) < 0)
-        return -1;
-    *autostart = val ? 1 : 0;
-    return 0;
+    return vr_lib_obj_get_autostart(NET, net, VR_PROC_NETWORK_GET_AUTOSTART,
+                                    autostart);
 }
 
 int
 vireo_network_set_autostart(VireoNetwork *net, int autostart)
 {
-    vr_network_set_autostart_args args;
-
     VR_LIB_CHECK_NETWORK(net, -1);
-    vr_lib_network_to_wire(net, &args.net);
-    args.autostart = autostart ? 1 : 0;
-    return vr_lib_call(net->conn, VR_PROC_NETWORK_SET_AUTOSTART,
-                       (xdrproc_t) xdr_vr_network_set_autostart_args, &args,
-                       NULL, NULL);
+    return vr_lib_obj_set_autostart(NET, net, VR_PROC_NETWORK_SET_AUTOSTART,
+                                    autostart);
 }
 
 char *
 vireo_network_get_bridge_name(VireoNetwork *net)
 {
-    vr_nonnull_string name = NULL;
-    char *res;
-
     VR_LIB_CHECK_NETWORK(net, NULL);
-    if (network_simple(net, VR_PROC_NETWORK_GET_BRIDGE_NAME,
-                       (xdrproc_t) xdr_vr_nonnull_string, &name) < 0)
-        return NULL;
-    res = g_strdup(name);
-    xdr_free((xdrproc_t) xdr_vr_nonnull_string, (char *) &name);
-    return res;
+    return vr_lib_obj_string(NET, net, VR_PROC_NETWORK_GET_BRIDGE_NAME);
 }
 
 int
 vireo_network_is_active(VireoNetwork *net)
 {
     VR_LIB_CHECK_NETWORK(net, -1);
-    return network_int(net, VR_PROC_NETWORK_IS_ACTIVE);
+    return vr_lib_obj_int(NET, net, VR_PROC_NETWORK_IS_ACTIVE);
 }
 
 int
 vireo_network_is_persistent(VireoNetwork *net)
 {
     VR_LIB_CHECK_NETWORK(net, -1);
-    return network_int(net, VR_PROC_NETWORK_IS_PERSISTENT);
+    return vr_lib_obj_int(NET, net, VR_PROC_NETWORK_IS_PERSISTENT);
 }
 
 int
