@@ -17,6 +17,7 @@ static const char *const known_keys[] = {
     "log_level", "log_outputs", "max_clients", "max_workers", "min_workers",
     "prio_workers", "max_client_requests", "max_message_size",
     "keepalive_interval", "keepalive_count", "auth_unix_rw", "auth_unix_ro",
+    "qemu_user", "qemu_group",
     NULL,
 };
 
@@ -46,6 +47,8 @@ daemon_config_free(DaemonConfig *cfg)
         return;
     g_free(cfg->unix_sock_group);
     g_free(cfg->log_outputs);
+    g_free(cfg->qemu_user);
+    g_free(cfg->qemu_group);
     g_free(cfg);
 }
 
@@ -155,7 +158,9 @@ apply(DaemonConfig *cfg, const VrConf *conf, const char *origin)
         get_uint(conf, "keepalive_count", 0, 1000,
                  &cfg->keepalive_count) < 0 ||
         get_auth(conf, "auth_unix_rw", origin, &cfg->auth_unix_rw) < 0 ||
-        get_auth(conf, "auth_unix_ro", origin, &cfg->auth_unix_ro) < 0)
+        get_auth(conf, "auth_unix_ro", origin, &cfg->auth_unix_ro) < 0 ||
+        vr_conf_get_string(conf, "qemu_user", &cfg->qemu_user) < 0 ||
+        vr_conf_get_string(conf, "qemu_group", &cfg->qemu_group) < 0)
         return -1;
     cfg->log_level = (int) level;
     cfg->max_message_size = (size_t) msg;

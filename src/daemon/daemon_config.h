@@ -25,6 +25,8 @@ typedef struct {
     unsigned int keepalive_count;      /* 5 */
     int auth_unix_rw;                  /* DAEMON_AUTH_NONE or _POLKIT */
     int auth_unix_ro;                  /* DAEMON_AUTH_NONE */
+    char *qemu_user;                   /* NULL: see vireod(8) */
+    char *qemu_group;                  /* NULL: qemu_user's group */
 } DaemonConfig;
 
 /* A configuration holding the defaults above.  Never fails. */

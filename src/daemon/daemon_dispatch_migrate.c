@@ -312,28 +312,67 @@ DAEMON_HANDLER(domain_get_job_info)
     return 0;
 }
 
+/* libvirt's qemuDomainMigrationJobDataToParams: the "_net" figures leave
+ * out the clock delta, and only when the figure exceeds it compared as
+ * unsigned (so a negative delta - destination clock behind - drops them,
+ * as libvirt does). */
+static void
+times_to_params(const QemuJobStats *st, GArray *arr)
+{
+    unsigned long long delta = (unsigned long long) st->time_delta;
+
+    add_ullong(arr, "time_elapsed", st->time_elapsed);
+    if (st->has_time_delta && st->time_elapsed > delta)
+        add_ullong(arr, "time_elapsed_net", st->time_elapsed - delta);
+    if (st->type != 3 || !st->has_downtime)
+        return;
+    add_ullong(arr, "downtime", st->downtime);
+    if (st->has_time_delta && st->downtime > delta)
+        add_ullong(arr, "downtime_net", st->downtime - delta);
+}
+
+/* A migration's memory block, in libvirt's order and with its constant
+ * zeros (no post-copy, no storage copy), as libvirtd 9.0 sends it. */
+static void
+migration_memory_to_params(const QemuJobStats *st, GArray *arr)
+{
+    add_ullong(arr, "memory_total", st->mem_total);
+    add_ullong(arr, "memory_processed", st->mem_processed);
+    add_ullong(arr, "memory_remaining", st->mem_remaining);
+    add_ullong(arr, "memory_bps", st->mem_bps);
+    add_ullong(arr, "memory_constant", st->mem_constant);
+    add_ullong(arr, "memory_normal", st->mem_normal);
+    add_ullong(arr, "memory_normal_bytes", st->mem_normal_bytes);
+    add_ullong(arr, "memory_dirty_rate", st->mem_dirty_rate);
+    add_ullong(arr, "memory_iteration", st->mem_iteration);
+    add_ullong(arr, "memory_postcopy_requests", 0);
+    add_ullong(arr, "memory_page_size", st->mem_page_size);
+    add_ullong(arr, "disk_total", 0);
+    add_ullong(arr, "disk_processed", 0);
+    add_ullong(arr, "disk_remaining", 0);
+}
+
 static void
 stats_to_params(const QemuJobStats *st, GArray *arr)
 {
+    bool migration = st->operation == QEMU_JOB_OP_MIGRATION_IN ||
+                     st->operation == QEMU_JOB_OP_MIGRATION_OUT;
+
     add_int(arr, "operation", st->operation);
-    add_ullong(arr, "time_elapsed", st->time_elapsed);
-    if (st->type == 3 && st->has_downtime)
-        add_ullong(arr, "downtime", st->downtime);
-    if (st->setup_time)
+    times_to_params(st, arr);
+    if (st->setup_time || (migration && st->type == 3))
         add_ullong(arr, "setup_time", st->setup_time);
     add_ullong(arr, "data_total", st->data_total);
     add_ullong(arr, "data_processed", st->data_processed);
     add_ullong(arr, "data_remaining", st->data_remaining);
+    if (migration) {
+        migration_memory_to_params(st, arr);
+        return;
+    }
     if (st->mem_total || st->mem_processed) {
         add_ullong(arr, "memory_total", st->mem_total);
         add_ullong(arr, "memory_processed", st->mem_processed);
         add_ullong(arr, "memory_remaining", st->mem_remaining);
-        add_ullong(arr, "memory_constant", st->mem_constant);
-        add_ullong(arr, "memory_normal", st->mem_normal);
-        add_ullong(arr, "memory_normal_bytes", st->mem_normal_bytes);
-        add_ullong(arr, "memory_dirty_rate", st->mem_dirty_rate);
-        add_ullong(arr, "memory_page_size", st->mem_page_size);
-        add_ullong(arr, "memory_iteration", st->mem_iteration);
     }
     if (st->mem_bps)
         add_ullong(arr, "memory_bps", st->mem_bps);

@@ -112,6 +112,26 @@ fill_dom(vr_nonnull_domain *wire, const QemuDomainRef *ref)
     wire->id = ref->id;
 }
 
+/* DEVICE_REMOVED (event ID 15): message 311 or 333. */
+static int
+send_device_removed(VrRpcSession *sess, const DaemonEventReg *reg,
+                    const QemuDomainEvent *event)
+{
+    vr_domain_event_callback_device_removed_msg m = { reg->callback_id };
+
+    if (!event->dev_alias)
+        return 0;
+    fill_dom(&m.msg.dom, &event->dom);
+    m.msg.devAlias = (char *) event->dev_alias;     /* borrowed */
+    if (reg->callback_id < 0)
+        return vr_rpc_session_send_message(
+            sess, VR_PROGRAM, VR_PROC_DOMAIN_EVENT_DEVICE_REMOVED,
+            (xdrproc_t) xdr_vr_domain_event_device_removed_msg, &m.msg);
+    return vr_rpc_session_send_message(
+        sess, VR_PROGRAM, VR_PROC_DOMAIN_EVENT_CALLBACK_DEVICE_REMOVED,
+        (xdrproc_t) xdr_vr_domain_event_callback_device_removed_msg, &m);
+}
+
 /* Send @event for @reg to @sess (lock held).  Failures are logged: the
  * session is closing or being dropped. */
 static void
@@ -153,6 +173,8 @@ send_one(VrRpcSession *sess, const DaemonEventReg *reg,
                                         (xdrproc_t)
                                         xdr_vr_domain_event_callback_reboot_msg,
                                         &m);
+    } else if (event->id == QEMU_EVENT_ID_DEVICE_REMOVED) {
+        rc = send_device_removed(sess, reg, event);
     }
     if (rc < 0)
         VR_DEBUG("event not sent: %s", vr_error_message());

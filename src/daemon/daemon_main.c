@@ -395,6 +395,8 @@ run(const DaemonOptions *o, VrPaths *paths, const DaemonConfig *cfg,
     if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
         VR_WARN("cannot become a child subreaper: %s", g_strerror(errno));
     if (!(qemu = qemu_driver_new(paths)) ||
+        qemu_driver_set_qemu_user(qemu, cfg->qemu_user,
+                                  cfg->qemu_group) < 0 ||
         !(net = start_network_driver(paths, qemu)) ||
         !(storage = daemon_storage_start(paths, qemu)))
         goto fail;

@@ -99,9 +99,12 @@ remote_prepare(PeerConn *peer, const QemuMigrateParams *params,
     return 0;
 }
 
+/* Remote Finish: *cookie (owned) for Confirm - it brings the
+ * destination's job figures. */
 static int
 remote_finish(PeerConn *peer, const QemuMigrateParams *params,
-              const char *cookie_in, unsigned int flags, bool cancelled)
+              const char *cookie_in, unsigned int flags, bool cancelled,
+              char **cookie)
 {
     vr_domain_migrate_finish3_params_args a = { 0 };
     vr_domain_migrate_finish3_params_ret r = { 0 };
@@ -117,19 +120,21 @@ remote_finish(PeerConn *peer, const QemuMigrateParams *params,
                    (xdrproc_t) xdr_vr_domain_migrate_finish3_params_args, &a,
                    (xdrproc_t) xdr_vr_domain_migrate_finish3_params_ret, &r);
     daemon_typed_params_free(a.params.params_val, a.params.params_len);
-    if (rc == 0)
+    if (rc == 0) {
+        *cookie = g_strndup(r.cookie_out.cookie_out_val,
+                            r.cookie_out.cookie_out_len);
         xdr_free((xdrproc_t) xdr_vr_domain_migrate_finish3_params_ret,
                  (char *) &r);
+    }
     return rc;
 }
 
 /* Prepare there, Perform here, Finish there.  Returns 0 or -1 (the
- * first error kept); *perform_failed says whether Finish was told to
- * cancel. */
+ * first error kept); *finish_cookie (owned) goes to Confirm. */
 static int
 run_steps(QemuDriver *drv, PeerConn *peer, const QemuDomainRef *dom,
           const QemuMigrateParams *params, const char *xml,
-          const char *begin_cookie, unsigned int flags)
+          const char *begin_cookie, unsigned int flags, char **finish_cookie)
 {
     QemuMigrateParams p = *params;
     g_autofree char *prep_cookie = NULL;
@@ -148,7 +153,8 @@ run_steps(QemuDriver *drv, PeerConn *peer, const QemuDomainRef *dom,
                                 &perf_cookie);
     if (rc < 0)
         err = vr_error_copy_last();
-    if (remote_finish(peer, &p, perf_cookie, flags, rc < 0) < 0 && rc == 0) {
+    if (remote_finish(peer, &p, perf_cookie, flags, rc < 0,
+                      finish_cookie) < 0 && rc == 0) {
         err = vr_error_copy_last();
         rc = -1;
     }
@@ -165,6 +171,7 @@ daemon_migrate_p2p(QemuDriver *drv, const QemuDomainRef *dom,
 {
     PeerConn peer = { 0 };
     g_autofree char *cookie = NULL;
+    g_autofree char *finish_cookie = NULL;
     g_autofree char *xml = NULL;
     g_autoptr(VrError) err = NULL;
     int rc = -1;
@@ -174,11 +181,12 @@ daemon_migrate_p2p(QemuDriver *drv, const QemuDomainRef *dom,
     if (!(xml = qemu_migration_begin(drv, dom, params, flags, &cookie)))
         return -1;
     if (peer_open(&peer, dconnuri) == 0)
-        rc = run_steps(drv, &peer, dom, params, xml, cookie, flags);
+        rc = run_steps(drv, &peer, dom, params, xml, cookie, flags,
+                       &finish_cookie);
     if (rc < 0)
         err = vr_error_copy_last();
     peer_close(&peer);
-    if (qemu_migration_confirm(drv, dom, NULL, flags, rc < 0) < 0 &&
+    if (qemu_migration_confirm(drv, dom, finish_cookie, flags, rc < 0) < 0 &&
         rc == 0) {
         err = vr_error_copy_last();
         rc = -1;

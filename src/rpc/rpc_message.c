@@ -215,6 +215,35 @@ vr_rpc_message_encode_raw(VrRpcMessage *msg, const vr_msg_header *hdr,
     return 0;
 }
 
+VrRpcMessage *
+vr_rpc_message_new_raw(size_t len, guint8 **data)
+{
+    VrRpcMessage *msg = vr_rpc_message_new();
+
+    message_reserve(msg, VR_RPC_HEADER_END + len);
+    *data = msg->buf + VR_RPC_HEADER_END;
+    return msg;
+}
+
+int
+vr_rpc_message_encode_raw_inplace(VrRpcMessage *msg, const vr_msg_header *hdr,
+                                  size_t len)
+{
+    size_t total = VR_RPC_HEADER_END + len;
+
+    if (len > VR_MESSAGE_PAYLOAD_MAX || total > msg->alloc) {
+        vr_error_report(VR_ERR_RPC, VR_FROM_RPC,
+                        "stream data of %zu bytes exceeds its buffer", len);
+        return -1;
+    }
+    /* the header only: the payload after it stays as it is */
+    if (vr_rpc_message_encode(msg, hdr, NULL, NULL) < 0)
+        return -1;
+    put_be32(msg->buf, total);
+    msg->len = total;
+    return 0;
+}
+
 int
 vr_rpc_message_encode_error(VrRpcMessage *msg, const vr_msg_header *hdr)
 {

@@ -79,6 +79,15 @@ int vr_rpc_message_encode(VrRpcMessage *msg, const vr_msg_header *hdr,
 int vr_rpc_message_encode_raw(VrRpcMessage *msg, const vr_msg_header *hdr,
                               const void *data, size_t len);
 
+/* Zero-copy raw frames: a new message with room for @len payload bytes
+ * at *data (never NULL; @len <= VR_MESSAGE_PAYLOAD_MAX), filled by the
+ * caller, then encoded with vr_rpc_message_encode_raw_inplace, which
+ * writes @hdr in front of the first @len (<= the room) payload bytes.
+ * Returns 0, or -1 with an error reported (too large). */
+VrRpcMessage *vr_rpc_message_new_raw(size_t len, guint8 **data);
+int vr_rpc_message_encode_raw_inplace(VrRpcMessage *msg,
+                                      const vr_msg_header *hdr, size_t len);
+
 /* Encode an error reply from this thread's last error (or a generic
  * internal error when none is set): @hdr with status forced to ERROR and
  * the payload the vr_error_msg struct (int1/int2 = -1, dom/net/str3

@@ -17,6 +17,8 @@
 #include <sys/types.h>
 #include <rpc/rpc.h>
 
+#include "rpc/rpc_message.h"
+
 typedef struct _VrRpcServer VrRpcServer;
 typedef struct _VrRpcSession VrRpcSession;   /* one connected client */
 
@@ -197,6 +199,22 @@ typedef struct {
      * streams only).  NULL: holes are refused with an error.  Return as
      * recv. */
     int (*recv_hole)(VrRpcStream *st, gint64 length, void *opaque);
+    /* The client finished (@aborted false: STREAM OK) or aborted (@aborted
+     * true: STREAM ERROR).  NULL, or a return of 0: the server confirms at
+     * once and the stream ends (FINISH / ABORT).  Return 1 to defer the
+     * confirmation until the consumer has completed the transfer (e.g.
+     * written and synced what it received off the main thread): the
+     * stream stops being active (no data either way, input not paused)
+     * and waits for vr_rpc_stream_finish_done().  Return -1 with an error
+     * reported: the error is sent instead (a finish ends ERROR; an abort
+     * is still confirmed and ends ABORT). */
+    int (*finish)(VrRpcStream *st, bool aborted, void *opaque);
+    /* Optional zero-copy form of recv for data (@len > 0; end of data
+     * still goes to recv): takes @frame, the received message, whose
+     * payload @data is (free it with vr_rpc_message_free, on any thread).
+     * Return as recv. */
+    int (*recv_frame)(VrRpcStream *st, VrRpcMessage *frame,
+                      const guint8 *data, size_t len, void *opaque);
 } VrRpcStreamFuncs;
 
 /* Bytes of stream data a stream may have queued before
@@ -226,6 +244,14 @@ bool vr_rpc_stream_can_send(VrRpcStream *st);
 /* Queue @len bytes as data frames of at most 262120 bytes.  Returns 0, or
  * -1 when the stream is not active (no error reported). */
 int vr_rpc_stream_send(VrRpcStream *st, const void *data, size_t len);
+/* Zero-copy sending for producers on other threads: a frame for at most
+ * @len bytes of data (<= VR_MESSAGE_LEGACY_PAYLOAD_MAX), to fill at *data
+ * on any thread.  Never NULL; free with vr_rpc_message_free if unsent. */
+VrRpcMessage *vr_rpc_stream_frame_new(size_t len, guint8 **data);
+/* Queue @frame (taken) holding @len bytes of data, as vr_rpc_stream_send.
+ * Returns 0, or -1 when the stream is not active (no error reported). */
+int vr_rpc_stream_send_frame(VrRpcStream *st, VrRpcMessage *frame,
+                             size_t len);
 /* Queue a hole of @length bytes (a STREAM_HOLE frame, type 6: sparse
  * streams only).  Returns 0 or -1 (not active; nothing reported). */
 int vr_rpc_stream_send_hole(VrRpcStream *st, gint64 length);
@@ -238,6 +264,13 @@ void vr_rpc_stream_fail(VrRpcStream *st);
 /* End the stream without telling the client (VR_RPC_STREAM_END_CLOSED).
  * No-op when not active. */
 void vr_rpc_stream_close(VrRpcStream *st);
+/* Complete a finish or abort whose confirmation the finish callback
+ * deferred (it returned 1).  A finish is confirmed (OK, END_FINISH) when
+ * @ok, otherwise answered with this thread's last error (END_ERROR); an
+ * abort is always confirmed (END_ABORT).  No-op unless a confirmation is
+ * pending (e.g. the client has gone meanwhile: the stream then already
+ * ended CLOSED). */
+void vr_rpc_stream_finish_done(VrRpcStream *st, bool ok);
 /* Stop / resume reading the session's socket while the consumer of the
  * client's data cannot take more (input flow control). */
 void vr_rpc_stream_pause_input(VrRpcStream *st, bool paused);

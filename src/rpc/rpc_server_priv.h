@@ -105,6 +105,8 @@ struct _VrRpcSession {
 typedef enum {
     VR_RPC_STREAM_PENDING,    /* created by a handler, reply not queued */
     VR_RPC_STREAM_ACTIVE,
+    VR_RPC_STREAM_FINISHING,  /* finish/abort received, confirmation
+                                 deferred by the finish callback */
     VR_RPC_STREAM_DONE,
 } VrRpcStreamState;
 
@@ -120,6 +122,7 @@ struct _VrRpcStream {
     size_t queued;            /* data bytes in the session's outq */
     bool want_writable;
     bool paused;
+    bool aborting;            /* FINISHING: the client aborted */
 };
 
 /* rpc_server_session.c */

@@ -1,6 +1,8 @@
 /* rpc_server_stream.c: server side of RPC streams (FACTS.md section 6):
  * binding a stream to the call that opened it, the STREAM frames both
- * ways, and output flow control (bytes queued per stream).  Everything
+ * ways, output flow control (bytes queued per stream), and finishes
+ * whose confirmation the consumer defers until its own I/O (e.g. a
+ * volume upload's fsync off the main thread) is done.  Everything
  * except creation and refcounting runs on the main thread; see
  * rpc_server.h for the API and rpc_server_priv.h for the threading rules.
  */
@@ -98,6 +100,17 @@ stream_frame_freed(VrRpcMessage *msg, void *data)
     vr_rpc_stream_unref(st);
 }
 
+/* Queue @msg (taken), an encoded frame of @st with @len payload bytes. */
+static void
+stream_queue_msg(VrRpcStream *st, VrRpcMessage *msg, size_t len)
+{
+    vr_rpc_stream_ref(st);
+    st->queued += len;
+    msg->on_free = stream_frame_freed;
+    msg->on_free_data = st;
+    vr_rpc_session_queue(st->sess, msg);
+}
+
 /* Queue one frame of @type (STREAM or STREAM_HOLE) with @status and raw
  * @data. */
 static int
@@ -113,11 +126,30 @@ stream_queue_type(VrRpcStream *st, vr_msg_type type, vr_msg_status status,
         vr_rpc_message_free(msg);
         return -1;
     }
-    vr_rpc_stream_ref(st);
-    st->queued += len;
-    msg->on_free = stream_frame_freed;
-    msg->on_free_data = st;
-    vr_rpc_session_queue(st->sess, msg);
+    stream_queue_msg(st, msg, len);
+    return 0;
+}
+
+VrRpcMessage *
+vr_rpc_stream_frame_new(size_t len, guint8 **data)
+{
+    return vr_rpc_message_new_raw(MIN(len, (size_t)
+                                      VR_MESSAGE_LEGACY_PAYLOAD_MAX), data);
+}
+
+int
+vr_rpc_stream_send_frame(VrRpcStream *st, VrRpcMessage *frame, size_t len)
+{
+    vr_msg_header hdr = st->hdr;
+
+    hdr.type = VR_MSG_STREAM;
+    hdr.status = VR_STATUS_CONTINUE;
+    if (!vr_rpc_stream_is_active(st) ||
+        vr_rpc_message_encode_raw_inplace(frame, &hdr, len) < 0) {
+        vr_rpc_message_free(frame);
+        return -1;
+    }
+    stream_queue_msg(st, frame, len);
     return 0;
 }
 
@@ -197,8 +229,20 @@ vr_rpc_stream_fail(VrRpcStream *st)
 void
 vr_rpc_stream_close(VrRpcStream *st)
 {
-    if (st->state == VR_RPC_STREAM_ACTIVE)
+    if (st->state == VR_RPC_STREAM_ACTIVE ||
+        st->state == VR_RPC_STREAM_FINISHING)
         vr_rpc_stream_end(st, VR_RPC_STREAM_END_CLOSED);
+}
+
+/* Resume reading the session's socket if @st had paused it. */
+static void
+stream_unpause(VrRpcStream *st)
+{
+    if (!st->paused)
+        return;
+    st->paused = false;
+    st->sess->paused_streams--;
+    vr_rpc_session_update_io(st->sess);
 }
 
 void
@@ -239,13 +283,9 @@ vr_rpc_stream_end(VrRpcStream *st, VrRpcStreamEnd how)
     if (was == VR_RPC_STREAM_DONE)
         return;
     st->state = VR_RPC_STREAM_DONE;
-    if (was == VR_RPC_STREAM_ACTIVE) {
+    if (was == VR_RPC_STREAM_ACTIVE || was == VR_RPC_STREAM_FINISHING) {
         st->sess->streams = g_list_remove(st->sess->streams, st);
-        if (st->paused) {
-            st->paused = false;
-            st->sess->paused_streams--;
-            vr_rpc_session_update_io(st->sess);
-        }
+        stream_unpause(st);
     }
     VR_DEBUG("stream proc %d serial %u ended (%d)", st->hdr.proc,
              st->hdr.serial, how);
@@ -269,13 +309,20 @@ find_stream(VrRpcSession *sess, const vr_msg_header *hdr)
     return NULL;
 }
 
-/* Data or end of data from the client. */
+/* Data or end of data from the client (*msgp may be taken). */
 static void
-stream_recv(VrRpcStream *st, VrRpcMessage *msg)
+stream_recv(VrRpcStream *st, VrRpcMessage **msgp)
 {
     size_t len;
-    const guint8 *data = vr_rpc_message_payload(msg, &len);
+    const guint8 *data = vr_rpc_message_payload(*msgp, &len);
 
+    if (len > 0 && st->funcs->recv_frame) {
+        vr_error_reset();
+        if (st->funcs->recv_frame(st, g_steal_pointer(msgp), data, len,
+                                  st->opaque) < 0)
+            vr_rpc_stream_fail(st);
+        return;
+    }
     if (!st->funcs->recv) {
         vr_error_report(VR_ERR_OPERATION_INVALID, VR_FROM_RPC,
                         "this stream does not accept data");
@@ -313,6 +360,63 @@ stream_recv_hole(VrRpcStream *st, VrRpcMessage *msg)
     }
 }
 
+/* Confirm the client's finish (@aborted false) or abort and end @st. */
+static void
+stream_confirm(VrRpcStream *st, bool aborted)
+{
+    stream_queue(st, VR_STATUS_OK, NULL, 0);
+    vr_rpc_stream_end(st, aborted ? VR_RPC_STREAM_END_ABORT
+                                  : VR_RPC_STREAM_END_FINISH);
+}
+
+/* The client finished or aborted: confirm now, or later when the finish
+ * callback defers it. */
+static void
+stream_client_finish(VrRpcStream *st, bool aborted)
+{
+    int rc = 0;
+
+    vr_error_reset();
+    if (st->funcs->finish)
+        rc = st->funcs->finish(st, aborted, st->opaque);
+    if (st->state != VR_RPC_STREAM_ACTIVE)
+        return;     /* the callback ended it */
+    if (rc > 0) {
+        VR_DEBUG("stream proc %d serial %u: %s pending", st->hdr.proc,
+                 st->hdr.serial, aborted ? "abort" : "finish");
+        st->state = VR_RPC_STREAM_FINISHING;
+        st->aborting = aborted;
+        stream_unpause(st);
+    } else if (rc < 0 && !aborted) {
+        vr_rpc_stream_fail(st);
+    } else {
+        stream_confirm(st, aborted);
+    }
+}
+
+void
+vr_rpc_stream_finish_done(VrRpcStream *st, bool ok)
+{
+    vr_msg_header hdr = st->hdr;
+    VrRpcMessage *msg;
+
+    if (st->state != VR_RPC_STREAM_FINISHING)
+        return;
+    if (ok || st->aborting) {
+        stream_confirm(st, st->aborting);
+        return;
+    }
+    hdr.type = VR_MSG_STREAM;
+    msg = vr_rpc_message_new();
+    VR_DEBUG("stream proc %d serial %u: finish failed: %s", hdr.proc,
+             hdr.serial, vr_error_message());
+    if (vr_rpc_message_encode_error(msg, &hdr) == 0)
+        vr_rpc_session_queue(st->sess, msg);
+    else
+        vr_rpc_message_free(msg);
+    vr_rpc_stream_end(st, VR_RPC_STREAM_END_ERROR);
+}
+
 /* One STREAM (or STREAM_HOLE) frame from the client (taken).  Main
  * thread. */
 void
@@ -327,6 +431,11 @@ vr_rpc_stream_dispatch(VrRpcSession *sess, VrRpcMessage *msg)
                  msg->header.serial);
         return;
     }
+    if (st->state != VR_RPC_STREAM_ACTIVE) {
+        VR_DEBUG("ignoring frame for finishing stream proc %d serial %u",
+                 msg->header.proc, msg->header.serial);
+        return;
+    }
     vr_rpc_stream_ref(st);
     if (msg->header.type == VR_MSG_STREAM_HOLE) {
         if (msg->header.status == VR_STATUS_CONTINUE)
@@ -336,14 +445,12 @@ vr_rpc_stream_dispatch(VrRpcSession *sess, VrRpcMessage *msg)
     }
     switch (msg->header.status) {
     case VR_STATUS_CONTINUE:
-        stream_recv(st, msg);
+        stream_recv(st, &owned);
         break;
     case VR_STATUS_OK:
     case VR_STATUS_ERROR:
         /* finish or abort: both confirmed with an empty OK */
-        stream_queue(st, VR_STATUS_OK, NULL, 0);
-        vr_rpc_stream_end(st, msg->header.status == VR_STATUS_OK ?
-                          VR_RPC_STREAM_END_FINISH : VR_RPC_STREAM_END_ABORT);
+        stream_client_finish(st, msg->header.status != VR_STATUS_OK);
         break;
     default:
         VR_DEBUG("ignoring stream frame with status %d", msg->header.status);

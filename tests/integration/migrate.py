@@ -167,10 +167,28 @@ after = int(m.group(1)) if m else None
 tap.ok(after is not None and src_last is not None and after > src_last,
        "counter continues on the destination (%s -> %s)" % (src_last, after))
 tap.ok(b"VIREO-GUEST-READY" not in dcon.buf, "guest did not reboot")
-stats = ddom.jobStats(libvirt.VIR_DOMAIN_JOB_STATS_COMPLETED)
+KEEP = (libvirt.VIR_DOMAIN_JOB_STATS_COMPLETED |
+        libvirt.VIR_DOMAIN_JOB_STATS_KEEP_COMPLETED)
+stats = ddom.jobStats(KEEP)
 tap.ok("downtime" in stats and stats.get("data_total", 0) > 0,
        "completed job stats on the destination (downtime %s ms)"
        % stats.get("downtime"), stats)
+# libvirt's meanings: downtime runs from the source's vCPUs stopping to
+# the guest running here; the "_net" figures leave out the clock delta
+# (one clock here, so only the Perform -> Finish hand-over, >= 0)
+dt, dn = stats.get("downtime"), stats.get("downtime_net")
+el, en = stats.get("time_elapsed"), stats.get("time_elapsed_net")
+tap.ok(None not in (dt, dn, el, en) and dt > 0 and dn > 0 and
+       dn <= dt + 5 and en <= el + 5 and dt <= el and dn <= el,
+       "destination: downtime %s, downtime_net %s, time_elapsed %s, "
+       "time_elapsed_net %s ms" % (dt, dn, el, en), stats)
+sstats = src.lookupByName("mg1").jobStats(KEEP)
+tap.ok(sstats.get("operation") == libvirt.VIR_DOMAIN_JOB_OPERATION_MIGRATION_OUT
+       and sstats.get("downtime") == dt and sstats.get("downtime_net") == dn
+       and sstats.get("time_elapsed", 0) >= dt and
+       "time_elapsed_net" in sstats,
+       "source after Confirm: the destination's downtime and delta",
+       sstats)
 tap.ok(not ddom.isPersistent(), "without --persistent the destination "
        "domain is transient")
 

@@ -305,8 +305,13 @@ tap.ok(took < 2.0, "SIGTERM: vireod exits in %.2f s (< 2 s)" % took,
 tap.ok(all(pid_alive(before[n][1]) for n in ("k1", "k2")),
        "SIGTERM: the QEMUs keep running")
 restart_daemon()
-after = {n: (conn.lookupByName(n).ID(), qemu_pid(daemon.root, n))
-         for n in ("k1", "k2")}
+try:
+    after = {n: (conn.lookupByName(n).ID(), qemu_pid(daemon.root, n))
+             for n in ("k1", "k2")}
+except libvirt.libvirtError:
+    print("".join("# " + l + "\n" for l in daemon.log_tail().splitlines()),
+          flush=True)
+    raise
 tap.ok(after == {n: before[n] for n in ("k1", "k2")},
        "after a restart: same ids and pids", (before, after))
 for n in ("k1", "k2"):

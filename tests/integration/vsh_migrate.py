@@ -144,6 +144,18 @@ tap.ok(a.returncode == 0 and "Completed" in a.stdout and
        "Total downtime:" in a.stdout and a.stdout == b.stdout,
        "domjobinfo --completed byte-identical to virsh",
        "vsh:\n%s\nvirsh:\n%s" % (out(a), out(b)))
+# libvirt's figures: downtime up to the resume here, and the same spans
+# without the clock delta between the hosts
+tap.ok("Downtime w/o network:" in a.stdout and
+       "Time elapsed w/o network:" in a.stdout,
+       "the destination shows downtime and time elapsed w/o network",
+       out(a))
+a = vsh("domjobinfo", "--completed", "--keep-completed", "vm1")
+b = virsh("domjobinfo", "--completed", "--keep-completed", "vm1")
+tap.ok(a.returncode == 0 and "Outgoing migration" in a.stdout and
+       "Downtime w/o network:" in a.stdout and a.stdout == b.stdout,
+       "source: domjobinfo --completed as virsh, with the destination's "
+       "downtime", "vsh:\n%s\nvirsh:\n%s" % (out(a), out(b)))
 r = vsh("domjobinfo", "vm1", uri=DST)
 v = virsh("domjobinfo", "vm1", uri=DST)
 tap.ok(r.stdout == v.stdout and r.stdout.startswith("Job type:         None"),
@@ -319,6 +331,14 @@ else:
            state(src, "vm4")[0] == libvirt.VIR_DOMAIN_SHUTOFF,
            "--p2p to qemu+ssh://root@%s/system" % DST_IP, out(r))
     con4.close()
+    # peer-to-peer Confirm gets the destination's figures too
+    a = vsh("domjobinfo", "--completed", "--keep-completed", "vm4")
+    b = vsh("domjobinfo", "--completed", "--keep-completed", "vm4", uri=DST)
+    down = [ln for ln in a.stdout.splitlines() if "downtime" in ln.lower()]
+    tap.ok(len(down) == 2 and "Downtime w/o network:" in a.stdout and
+           all(ln in b.stdout for ln in down),
+           "--p2p: the source shows the destination's downtime",
+           "source:\n%s\ndestination:\n%s" % (out(a), out(b)))
     # client-driven: vsh itself reaches the destination over ssh (run in
     # the source namespace, which routes to it)
     con5, ok = boot("vm5")

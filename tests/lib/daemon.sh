@@ -24,7 +24,13 @@ vireo_cleanup() {
     # QEMU and dnsmasq outlive vireod by design: kill what still runs from
     # our roots (a test that failed half-way), then remove them.
     for r in $_vireo_roots; do
-        for p in $(grep -lsF "$r/" /proc/[0-9]*/cmdline 2>/dev/null | cut -d/ -f3); do
+        # (QEMU's command line no longer names the root - its monitor
+        # is a passed fd - but its log file, fds 1 and 2, lives there.)
+        for p in $( (grep -lsF "$r/" /proc/[0-9]*/cmdline | cut -d/ -f3
+                     for d in /proc/[0-9]*; do
+                         ls -l "$d/cwd" "$d/fd/" 2>/dev/null | sed 's|$|/|' |
+                             grep -qF -- "-> $r/" && echo "${d#/proc/}"
+                     done) 2>/dev/null | sort -u); do
             [ "$p" != "$$" ] && kill -KILL "$p" 2>/dev/null
         done
         rm -rf "$r"

@@ -92,7 +92,7 @@ class Daemon:
         if self.owned:
             # QEMU and dnsmasq outlive vireod by design: whatever still runs
             # from this root (a test that failed half-way) is killed here.
-            for pid in pids_with_cmdline(self.root + "/"):
+            for pid in pids_using(self.root + "/"):
                 if pid != os.getpid():
                     try:
                         os.kill(pid, signal.SIGKILL)
@@ -216,6 +216,27 @@ def pids_with_cmdline(*words):
         if all(w in cmd for w in words):
             out.append(int(pid))
     return out
+
+
+def pids_using(prefix):
+    """Pids whose command line names @prefix, or with an open file or a
+    working directory below it: QEMU gets its monitor socket as a passed
+    fd, so its command line no longer names the root; its log file (fds
+    1 and 2) still lives there."""
+    out = set(pids_with_cmdline(prefix))
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit() or int(pid) in out:
+            continue
+        base = "/proc/%s/" % pid
+        try:
+            links = [os.readlink(base + "cwd")]
+            links += [os.readlink(base + "fd/" + fd)
+                      for fd in os.listdir(base + "fd")]
+        except OSError:
+            continue
+        if any((link + "/").startswith(prefix) for link in links):
+            out.add(int(pid))
+    return sorted(out)
 
 
 class GuestConsole:

@@ -22,6 +22,8 @@ static void
 assert_defaults(const DaemonConfig *cfg)
 {
     assert_null(cfg->unix_sock_group);
+    assert_null(cfg->qemu_user);
+    assert_null(cfg->qemu_group);
     assert_int_equal(cfg->unix_sock_rw_perms, 0700);
     assert_int_equal(cfg->unix_sock_ro_perms, 0777);
     assert_int_equal(cfg->log_level, 3);
@@ -70,12 +72,15 @@ test_values(void **state)
         "max_message_size = 1048576\n"
         "keepalive_interval = 0\n"
         "auth_unix_rw = \"polkit\"\n"
-        "auth_unix_ro = \"none\"\n";
+        "auth_unix_ro = \"none\"\n"
+        "qemu_user = \"vireo-qemu\"\nqemu_group = \"kvm\"\n";
 
     assert_int_equal(daemon_config_load_string(cfg, text, "t.conf"), 0);
     assert_int_equal(cfg->auth_unix_rw, DAEMON_AUTH_POLKIT);
     assert_int_equal(cfg->auth_unix_ro, DAEMON_AUTH_NONE);
     assert_string_equal(cfg->unix_sock_group, "kvm");
+    assert_string_equal(cfg->qemu_user, "vireo-qemu");
+    assert_string_equal(cfg->qemu_group, "kvm");
     assert_int_equal(cfg->unix_sock_rw_perms, 0770);
     assert_int_equal(cfg->unix_sock_ro_perms, 0777);
     assert_int_equal(cfg->log_level, 1);
@@ -143,8 +148,11 @@ test_shipped_file_uncommented(void **state)
     active = g_regex_replace(re, text, -1, 0, "\\1", 0, NULL);
     lines = g_strsplit(active, "\n", -1);
     for (size_t i = 0; lines[i]; i++) {
-        /* The group example names a group, not the default. */
-        if (g_str_has_prefix(lines[i], "unix_sock_group"))
+        /* The group and QEMU account examples name accounts, not the
+         * defaults (which depend on the mode). */
+        if (g_str_has_prefix(lines[i], "unix_sock_group") ||
+            g_str_has_prefix(lines[i], "qemu_user") ||
+            g_str_has_prefix(lines[i], "qemu_group"))
             lines[i][0] = '#';
         else if (g_ascii_islower(lines[i][0]))
             settings++;

@@ -309,6 +309,34 @@ test_legacy(void **state)
     expect_messages(fx, 1);
 }
 
+/* DEVICE_REMOVED (ID 15) carries the device id: message 333 for a
+ * callback registration, the legacy 311 for 167. */
+static void
+test_device_removed(void **state)
+{
+    Fixture *fx = *state;
+    vr_domain_event_callback_device_removed_msg m = { 0 };
+    int id = reg(fx, QEMU_EVENT_ID_DEVICE_REMOVED, NULL);
+    QemuDomainEvent ev = { QEMU_EVENT_ID_DEVICE_REMOVED,
+                           { (char *) "web1", { 0 }, 7 }, 0, 0,
+                           "virtio-disk1" };
+
+    assert_true(id > 0);
+    memcpy(ev.dom.uuid, uuid_a, 16);
+    emit(fx, QEMU_EVENT_ID_REBOOT, uuid_a, 0, 0);     /* not registered */
+    daemon_events_broadcast(&ev, fx->ctx.events);
+    expect_messages(fx, 1);
+    assert_int_equal(g_array_index(fx->procs, int, 0),
+                     VR_PROC_DOMAIN_EVENT_CALLBACK_DEVICE_REMOVED);
+    decode(fx, 0, (xdrproc_t)
+           xdr_vr_domain_event_callback_device_removed_msg, &m);
+    assert_int_equal(m.callbackID, id);
+    assert_string_equal(m.msg.dom.name, "web1");
+    assert_string_equal(m.msg.devAlias, "virtio-disk1");
+    xdr_free((xdrproc_t) xdr_vr_domain_event_callback_device_removed_msg,
+             (char *) &m);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int
@@ -319,6 +347,7 @@ main(void)
         T(test_domain_filter),
         T(test_bad_ids_and_limit),
         T(test_legacy),
+        T(test_device_removed),
     };
 
     vr_log_setup(VR_LOG_ERROR, NULL);

@@ -1,7 +1,9 @@
 /* rpc_stream_test.c: RPC streams between the real server (its main loop in
  * a thread) and the real client: data both ways, finish, abort, server
- * errors, a 20 MiB transfer checked by SHA-256, and flow control in both
- * directions without deadlock. */
+ * errors, a 20 MiB transfer checked by SHA-256, flow control in both
+ * directions without deadlock, finishes / aborts whose confirmation the
+ * server defers (other calls still answered meanwhile), and zero-copy
+ * frames both ways. */
 #include <config.h>
 
 #include <setjmp.h>
@@ -29,6 +31,9 @@
 #define PROC_ECHO 202
 #define PROC_FAIL_LATER 203
 #define PROC_FAIL_CALL 204
+#define PROC_DEFER 205      /* sink whose finish / abort is confirmed later */
+#define PROC_FRAMES 206     /* zero-copy sink: takes the frames */
+#define FRAME_SOURCE (1 << 30)  /* | N: a zero-copy source of N bytes */
 #define BIG (20 * 1024 * 1024)
 
 typedef struct {
@@ -48,6 +53,8 @@ static size_t sink_bytes;
 static bool sink_eof;
 static char *sink_sum;
 static int max_paused;           /* echo: times input was paused */
+static VrRpcStream *deferred;    /* PROC_DEFER: finish awaiting completion */
+static bool deferred_aborted;
 
 static guint8
 pattern(size_t i)
@@ -145,6 +152,64 @@ static const VrRpcStreamFuncs sink_funcs = {
     .recv = sink_recv, .end = on_end,
 };
 
+/* Defer the confirmation; the test completes it (complete_deferred). */
+static int
+defer_finish(VrRpcStream *st, bool aborted, void *opaque)
+{
+    g_mutex_lock(&res_lock);
+    vr_rpc_stream_ref(st);
+    deferred = st;
+    deferred_aborted = aborted;
+    g_cond_broadcast(&res_cond);
+    g_mutex_unlock(&res_lock);
+    return 1;
+}
+
+/* Zero-copy sink: takes the frames (recv_frame). */
+static int
+frame_recv(VrRpcStream *st, VrRpcMessage *frame, const guint8 *data,
+           size_t len, void *opaque)
+{
+    int rc = sink_recv(st, data, len, opaque);
+
+    vr_rpc_message_free(frame);
+    return rc;
+}
+
+/* Zero-copy source: the same pattern, filled in place in frames. */
+static void
+frame_pump(VrRpcStream *st, void *opaque)
+{
+    StreamState *s = opaque;
+
+    while (s->done < s->total && vr_rpc_stream_can_send(st)) {
+        size_t n = MIN((size_t) 100000, s->total - s->done);
+        guint8 *buf;
+        VrRpcMessage *frame = vr_rpc_stream_frame_new(n, &buf);
+
+        for (size_t i = 0; i < n; i++)
+            buf[i] = pattern(s->done + i);
+        assert_int_equal(vr_rpc_stream_send_frame(st, frame, n), 0);
+        s->done += n;
+    }
+    if (s->done == s->total && !s->eof_sent) {
+        s->eof_sent = true;
+        assert_int_equal(vr_rpc_stream_send_eof(st), 0);
+    }
+}
+
+static const VrRpcStreamFuncs frame_sink_funcs = {
+    .recv = sink_recv, .end = on_end, .recv_frame = frame_recv,
+};
+
+static const VrRpcStreamFuncs frame_source_funcs = {
+    .start = frame_pump, .writable = frame_pump, .end = on_end,
+};
+
+static const VrRpcStreamFuncs defer_funcs = {
+    .recv = sink_recv, .end = on_end, .finish = defer_finish,
+};
+
 static int
 echo_recv(VrRpcStream *st, const guint8 *data, size_t len, void *opaque)
 {
@@ -202,9 +267,15 @@ h_stream(VrRpcSession *sess, void *args, void *ret)
     switch (a->feature < 0 ? -a->feature : 0) {
     case PROC_SINK: funcs = &sink_funcs; break;
     case PROC_ECHO: funcs = &echo_funcs; break;
+    case PROC_DEFER: funcs = &defer_funcs; break;
+    case PROC_FRAMES: funcs = &frame_sink_funcs; break;
     case PROC_FAIL_LATER:
     case PROC_FAIL_CALL: funcs = &fail_funcs; break;
     default: funcs = &source_funcs; break;
+    }
+    if (a->feature >= 0 && (a->feature & FRAME_SOURCE)) {
+        funcs = &frame_source_funcs;
+        s->total = (size_t) (a->feature & ~FRAME_SOURCE);
     }
     if (!vr_rpc_stream_new(sess, funcs, s, state_free)) {
         state_free(s);
@@ -539,6 +610,151 @@ test_client_goes_away(void **state)
     assert_int_equal(wait_ends(1), VR_RPC_STREAM_END_CLOSED);
 }
 
+/* recv_frame and send_frame: 8 MiB up, then 8 MiB down, both checked. */
+static void
+test_zero_copy_frames(void **state)
+{
+    Fixture *fx = *state;
+    g_autoptr(VrRpcConn) conn = open_conn(fx->path);
+    g_autoptr(VrRpcConnStream) st = open_stream(conn, -PROC_FRAMES);
+    Writer w = { .len = 8 * 1024 * 1024 };
+    g_autofree char *want = pattern_sum(w.len);
+    g_autofree char *got = NULL;
+    g_autofree char *sum = NULL;
+    size_t total, bytes;
+
+    assert_non_null(st);
+    w.st = st;
+    writer_thread(&w);
+    assert_int_equal(w.rc, 0);
+    assert_int_equal(vr_rpc_conn_stream_finish(st), 0);
+    assert_int_equal(wait_ends(1), VR_RPC_STREAM_END_FINISH);
+    g_mutex_lock(&res_lock);
+    bytes = sink_bytes;
+    sum = g_strdup(sink_sum);
+    g_mutex_unlock(&res_lock);
+    assert_int_equal(bytes, w.len);
+    assert_non_null(sum);
+    assert_string_equal(sum, want);
+
+    vr_rpc_conn_stream_free(g_steal_pointer(&st));
+    st = open_stream(conn, FRAME_SOURCE | (int) w.len);
+    assert_non_null(st);
+    got = read_all(st, &total);
+    assert_int_equal(total, w.len);
+    assert_string_equal(got, want);
+    assert_int_equal(vr_rpc_conn_stream_finish(st), 0);
+    assert_int_equal(wait_ends(2), VR_RPC_STREAM_END_FINISH);
+}
+
+typedef struct {
+    VrRpcConnStream *st;
+    bool abort;
+    int rc;
+    char *msg;
+    gint returned;      /* atomic */
+} Closer;
+
+static gpointer
+closer_thread(gpointer data)
+{
+    Closer *c = data;
+
+    c->rc = c->abort ? vr_rpc_conn_stream_abort(c->st)
+                     : vr_rpc_conn_stream_finish(c->st);
+    if (c->rc < 0)
+        c->msg = g_strdup(vr_error_message());
+    g_atomic_int_set(&c->returned, 1);
+    return NULL;
+}
+
+/* Runs on the server's main loop: complete the deferred finish. */
+static gboolean
+complete_deferred(gpointer data)
+{
+    bool ok = GPOINTER_TO_INT(data);
+    VrRpcStream *st;
+
+    g_mutex_lock(&res_lock);
+    st = g_steal_pointer(&deferred);
+    g_mutex_unlock(&res_lock);
+    if (!ok)
+        vr_error_report(VR_ERR_SYSTEM_ERROR, VR_FROM_STORAGE,
+                        "cannot write to the volume: disk full");
+    vr_rpc_stream_finish_done(st, ok);
+    vr_rpc_stream_unref(st);
+    return G_SOURCE_REMOVE;
+}
+
+/* Send a little, then finish (or abort) from a thread; while the server
+ * defers the confirmation, calls on the same connection are answered and
+ * the finish has not returned; then complete it with @ok. */
+static void
+run_deferred(Fixture *fx, bool abort, bool ok, Closer *c)
+{
+    g_autoptr(VrRpcConn) conn = open_conn(fx->path);
+    g_autoptr(VrRpcConnStream) st = open_stream(conn, -PROC_DEFER);
+    gint64 deadline = g_get_monotonic_time() + 30 * G_USEC_PER_SEC;
+    bool seen, was_abort;
+    GThread *thr;
+
+    assert_non_null(st);
+    assert_int_equal(vr_rpc_conn_stream_send(st, "payload", 7), 0);
+    c->st = st;
+    c->abort = abort;
+    thr = g_thread_new("closer", closer_thread, c);
+    g_mutex_lock(&res_lock);
+    while (!deferred && g_cond_wait_until(&res_cond, &res_lock, deadline))
+        ;
+    seen = deferred != NULL;
+    was_abort = deferred_aborted;
+    g_mutex_unlock(&res_lock);
+    assert_true(seen);
+    assert_int_equal(was_abort, abort);
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(vr_rpc_conn_call(conn, VR_PROGRAM, 1, PROC_SINK,
+                                          NULL, NULL, NULL, NULL), 0);
+    /* not confirmed yet: nothing can have completed it */
+    assert_int_equal(g_atomic_int_get(&c->returned), 0);
+    g_main_context_invoke(NULL, complete_deferred, GINT_TO_POINTER(ok));
+    g_thread_join(thr);
+    assert_true(vr_rpc_conn_is_alive(conn));
+}
+
+static void
+test_deferred_finish_ok(void **state)
+{
+    Closer c = { 0 };
+
+    run_deferred(*state, false, true, &c);
+    assert_int_equal(c.rc, 0);
+    assert_int_equal(wait_ends(1), VR_RPC_STREAM_END_FINISH);
+}
+
+static void
+test_deferred_finish_error(void **state)
+{
+    Closer c = { 0 };
+    g_autofree char *msg = NULL;
+
+    run_deferred(*state, false, false, &c);
+    msg = g_steal_pointer(&c.msg);
+    assert_int_equal(c.rc, -1);
+    assert_non_null(msg);
+    assert_non_null(strstr(msg, "disk full"));
+    assert_int_equal(wait_ends(1), VR_RPC_STREAM_END_ERROR);
+}
+
+static void
+test_deferred_abort(void **state)
+{
+    Closer c = { 0 };
+
+    run_deferred(*state, true, false, &c);   /* an abort is confirmed */
+    assert_int_equal(c.rc, 0);
+    assert_int_equal(wait_ends(1), VR_RPC_STREAM_END_ABORT);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int
@@ -552,6 +768,10 @@ main(void)
         T(test_server_error),
         T(test_call_fails),
         T(test_client_goes_away),
+        T(test_deferred_finish_ok),
+        T(test_deferred_finish_error),
+        T(test_deferred_abort),
+        T(test_zero_copy_frames),
     };
 
     vr_log_setup(VR_LOG_ERROR, NULL);

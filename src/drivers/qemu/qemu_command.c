@@ -172,8 +172,14 @@ build_monitor(QemuCmdCtx *ctx)
     vr_command_add_arg(ctx->cmd, "-no-user-config");
     vr_command_add_arg(ctx->cmd, "-nodefaults");
     vr_command_add_arg(ctx->cmd, "-chardev");
-    vr_command_add_argf(ctx->cmd, "socket,id=charmonitor,path=%s,"
-                        "server=on,wait=off", ctx->params->monitor_path);
+    if (ctx->params->monitor_fd > 2) {
+        vr_command_pass_fd(ctx->cmd, ctx->params->monitor_fd);
+        vr_command_add_argf(ctx->cmd, "socket,id=charmonitor,fd=%d,"
+                            "server=on,wait=off", ctx->params->monitor_fd);
+    } else {
+        vr_command_add_argf(ctx->cmd, "socket,id=charmonitor,path=%s,"
+                            "server=on,wait=off", ctx->params->monitor_path);
+    }
     vr_command_add_arg_pair(ctx->cmd, "-mon",
                             "chardev=charmonitor,id=monitor,mode=control");
     if (ctx->params->pidfile)

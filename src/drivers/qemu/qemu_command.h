@@ -20,6 +20,9 @@
 typedef struct {
     const char *monitor_path;     /* QMP socket: <run>/qemu/NAME.monitor */
     const char *pidfile;          /* <run>/qemu/NAME.pid (may be NULL) */
+    /* > 2: vireod's listening QMP socket (bound at monitor_path), passed
+     * to QEMU as fd=N; otherwise QEMU creates monitor_path itself. */
+    int monitor_fd;
     const char *domain_dir;       /* <run>/qemu/NAME.d for serial sockets etc. */
     const char *log_path;         /* file serial backends' default dir (NULL ok) */
     int id;                       /* the domain id (for -name and guest=) */

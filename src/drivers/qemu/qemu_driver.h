@@ -73,6 +73,15 @@ QemuDriver *qemu_driver_new(const VrPaths *paths);
 void qemu_driver_free(QemuDriver *drv);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(QemuDriver, qemu_driver_free)
 
+/* Run QEMU as @user (vireod.conf qemu_user; its primary group unless
+ * @group, qemu_group, names another), either may be NULL to keep the
+ * default (system mode without --root: the build's QEMU user; otherwise
+ * vireod's own identity).  Call before qemu_driver_start_background.
+ * Returns 0, or -1 with an error naming the key and the account when it
+ * does not exist or vireod cannot switch to it (not root).  (Extension.) */
+int qemu_driver_set_qemu_user(QemuDriver *drv, const char *user,
+                              const char *group);
+
 /* Write every definition change made so far to its NAME.xml file now
  * (changes are durable in the journal already; the journal's thread
  * writes the files soon anyway).  Returns 0 or -1 (reported). */

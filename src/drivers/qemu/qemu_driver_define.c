@@ -101,9 +101,10 @@ publish_def(QemuDriver *drv, VrDomainObj *obj, VrDomainDef *def)
     return obj;
 }
 
-int
-qemu_domain_define(QemuDriver *drv, const char *xml, unsigned int flags,
-                   QemuDomainRef *out, bool *updated)
+/* qemu_domain_define, with the DEFINED event only when @emit. */
+static int
+define_xml(QemuDriver *drv, const char *xml, unsigned int flags,
+           QemuDomainRef *out, bool *updated, bool emit)
 {
     g_autoptr(VrDomainDef) def = NULL;
     g_autoptr(VrDomainObj) found = NULL;
@@ -130,10 +131,36 @@ qemu_domain_define(QemuDriver *drv, const char *xml, unsigned int flags,
     ret = 0;
  out:
     g_mutex_unlock(&drv->config_lock);
-    if (ret == 0)
+    if (ret == 0 && emit)
         qemu_driver_emit(drv, obj, QEMU_EVENT_ID_LIFECYCLE,
                          QEMU_EVENT_DEFINED, found ? 1 : 0);
     return ret;
+}
+
+int
+qemu_domain_define(QemuDriver *drv, const char *xml, unsigned int flags,
+                   QemuDomainRef *out, bool *updated)
+{
+    return define_xml(drv, xml, flags, out, updated, true);
+}
+
+int
+qemu_domain_define_quiet(QemuDriver *drv, const VrDomainDef *def)
+{
+    g_autofree char *xml = vr_domain_def_format(def, -1,
+                                                VR_DOMAIN_FORMAT_INACTIVE |
+                                                VR_DOMAIN_FORMAT_SECURE);
+    QemuDomainRef out = { 0 };
+    int rc;
+
+    if (!xml) {
+        vr_error_report(VR_ERR_INTERNAL_ERROR, VR_FROM_QEMU,
+                        "cannot format domain '%s'", def->name);
+        return -1;
+    }
+    rc = define_xml(drv, xml, 0, &out, NULL, false);
+    qemu_domain_ref_clear(&out);
+    return rc;
 }
 
 int

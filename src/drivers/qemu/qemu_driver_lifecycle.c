@@ -52,6 +52,7 @@ lookup_qemu_user(QemuDriver *drv, const VrPaths *paths)
     }
     drv->qemu_uid = pw->pw_uid;
     drv->qemu_gid = pw->pw_gid;
+    drv->qemu_user_name = g_strdup(name);
 }
 
 void
@@ -112,6 +113,7 @@ qemu_driver_lifecycle_free(QemuDriver *drv)
     g_free(drv->log_dir);
     g_free(drv->save_dir);
     g_free(drv->snapshot_dir);
+    g_free(drv->qemu_user_name);
     g_mutex_clear(&drv->event_lock);
 }
 

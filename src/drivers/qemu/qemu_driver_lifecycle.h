@@ -45,6 +45,7 @@ typedef enum {
 typedef enum {
     QEMU_EVENT_ID_LIFECYCLE = 0,
     QEMU_EVENT_ID_REBOOT = 1,
+    QEMU_EVENT_ID_DEVICE_REMOVED = 15,
 } QemuEventId;
 
 typedef struct {
@@ -52,6 +53,7 @@ typedef struct {
     QemuDomainRef dom;     /* name, uuid, id at the time of the event */
     int event;             /* lifecycle: QemuLifecycleEvent */
     int detail;            /* lifecycle detail (FACTS.md section 7) */
+    const char *dev_alias; /* device-removed: the QEMU device id */
 } QemuDomainEvent;
 
 /* Called for every domain event, from any thread (main loop or worker),

@@ -30,6 +30,7 @@ struct _QemuDriver {
     QemuCapsCache *caps;
     uid_t qemu_uid;          /* QEMU's user, or -1 to keep ours */
     gid_t qemu_gid;
+    char *qemu_user_name;    /* for messages (qemu_dac_domain.c) */
     gint next_id;            /* the next domain id (atomic) */
     /* Ordered worker for QEMU events and exits (never the main loop). */
     GThreadPool *event_pool;
@@ -66,3 +67,12 @@ void qemu_driver_lifecycle_free(QemuDriver *drv);
  * callback, if any.  Takes the object lock briefly; call without it. */
 void qemu_driver_emit(QemuDriver *drv, VrDomainObj *obj, QemuEventId id,
                       int event, int detail);
+/* Emit DEVICE_REMOVED (event ID 15) for device @alias of @obj, as
+ * qemu_driver_emit. */
+void qemu_driver_emit_device_removed(QemuDriver *drv, VrDomainObj *obj,
+                                     const char *alias);
+
+/* qemu_domain_define of @def for the driver's own redefinitions
+ * (snapshot revert), without the DEFINED event: the caller emits the
+ * one that says why.  0 or -1 (reported). */
+int qemu_domain_define_quiet(QemuDriver *drv, const VrDomainDef *def);

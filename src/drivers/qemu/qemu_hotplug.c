@@ -10,7 +10,8 @@
  * the DEVICE_DELETED event (trust events): only then do the back ends go
  * and the live definition change.  If the guest does not release the
  * device in time the call fails with a message saying so; a late event
- * still updates the live definition (qemu_hotplug_device_deleted).
+ * still finishes the removal (qemu_hotplug_remove.c keeps the pending
+ * removals; qemu_hp_removal_finish here undoes the back ends).
  */
 #include <config.h>
 
@@ -24,132 +25,6 @@
 #include "drivers/qemu/qemu_process.h"
 #include "util/vr_error.h"
 #include "util/vr_log.h"
-
-/* ---- DEVICE_DELETED bookkeeping ---- */
-
-static GMutex deleted_lock;
-static GCond deleted_cond;
-/* "UUID-HEX/device-id" -> GINT 0 waiting, 1 deleted */
-static GHashTable *deleted_waits;
-
-static char *
-wait_key(const VrDomainObj *obj, const char *alias)
-{
-    GString *s = g_string_new(NULL);
-
-    for (size_t i = 0; i < 16; i++)
-        g_string_append_printf(s, "%02x", obj->uuid[i]);
-    g_string_append_printf(s, "/%s", alias);
-    return g_string_free(s, FALSE);
-}
-
-static void
-wait_register(const VrDomainObj *obj, const char *alias)
-{
-    g_mutex_lock(&deleted_lock);
-    if (!deleted_waits)
-        deleted_waits = g_hash_table_new_full(g_str_hash, g_str_equal,
-                                              g_free, NULL);
-    g_hash_table_insert(deleted_waits, wait_key(obj, alias),
-                        GINT_TO_POINTER(0));
-    g_mutex_unlock(&deleted_lock);
-}
-
-/* Wait until the event for @alias came or @ms passed; unregisters.
- * Returns true when the device is gone. */
-static bool
-wait_deleted(const VrDomainObj *obj, const char *alias, int ms)
-{
-    g_autofree char *key = wait_key(obj, alias);
-    gint64 end = g_get_monotonic_time() + (gint64) ms * G_TIME_SPAN_MILLISECOND;
-    bool done;
-
-    g_mutex_lock(&deleted_lock);
-    while (!(done = GPOINTER_TO_INT(g_hash_table_lookup(deleted_waits,
-                                                         key)) == 1)) {
-        if (!g_cond_wait_until(&deleted_cond, &deleted_lock, end))
-            break;
-    }
-    if (!done)
-        done = GPOINTER_TO_INT(g_hash_table_lookup(deleted_waits, key)) == 1;
-    g_hash_table_remove(deleted_waits, key);
-    g_mutex_unlock(&deleted_lock);
-    return done;
-}
-
-/* A late DEVICE_DELETED (nobody waits): drop the device from the live
- * definition.  Interfaces are removed by their QEMU id "netN" only when
- * we can tell which one it was, so only disks are handled here. */
-static void
-late_removal(QemuDriver *drv, VrDomainObj *obj, const char *alias)
-{
-    if (qemu_job_begin(obj, "device-deleted", QEMU_JOB_WAIT_MS) < 0) {
-        VR_WARN("%s", vr_error_message());
-        vr_error_reset();
-        return;
-    }
-    for (guint i = 0; obj->def && i < obj->def->disks->len; i++) {
-        g_autofree char *a = qemu_hp_disk_alias(drv, obj->def, i);
-
-        if (a && g_str_equal(a, alias)) {
-            vr_domain_obj_lock(obj);
-            g_ptr_array_remove_index(obj->def->disks, i);
-            vr_domain_obj_unlock(obj);
-            VR_INFO("domain '%s': device '%s' removed late", obj->name, alias);
-            if (qemu_status_save(drv, obj) < 0)
-                vr_error_reset();
-            break;
-        }
-    }
-    vr_error_reset();
-    qemu_job_end(obj);
-}
-
-void
-qemu_hotplug_device_deleted(QemuDriver *drv, VrDomainObj *obj,
-                            const VrJson *data)
-{
-    const char *alias = data ? vr_json_object_get_string(data, "device")
-                             : NULL;
-    g_autofree char *key = NULL;
-    bool waited = false;
-
-    if (!alias || !*alias)
-        return;
-    key = wait_key(obj, alias);
-    g_mutex_lock(&deleted_lock);
-    if (deleted_waits && g_hash_table_contains(deleted_waits, key)) {
-        g_hash_table_insert(deleted_waits, g_steal_pointer(&key),
-                            GINT_TO_POINTER(1));
-        g_cond_broadcast(&deleted_cond);
-        waited = true;
-    }
-    g_mutex_unlock(&deleted_lock);
-    if (!waited)
-        late_removal(drv, obj, alias);
-}
-
-/* device_del @alias and wait for the guest to let it go. */
-static int
-device_remove(VrDomainObj *obj, QemuMonitor *mon, const char *alias)
-{
-    VrJson *args = vr_json_new_object();
-
-    vr_json_object_set_string(args, "id", alias);
-    wait_register(obj, alias);
-    if (qemu_monitor_command(mon, "device_del", args, NULL, 0) < 0) {
-        wait_deleted(obj, alias, 0);
-        return -1;
-    }
-    if (!wait_deleted(obj, alias, QEMU_HOTPLUG_REMOVE_WAIT_MS)) {
-        vr_error_report(VR_ERR_OPERATION_TIMEOUT, VR_FROM_QEMU,
-                        "device '%s' was not removed: the guest did not "
-                        "release it within %d s", alias,
-                        QEMU_HOTPLUG_REMOVE_WAIT_MS / 1000);
-        return -1;
-    }
-    return 0;
-}
 
 /* ---- helpers ---- */
 
@@ -323,9 +198,13 @@ attach_disk_live(QemuDriver *drv, VrDomainObj *obj, QemuMonitor *mon,
         !(props = qemu_device_props_disk(def, idx, caps)))
         return -1;
     vr_json_object_set_string(props, "drive", format);
+    /* Hand the image to the QEMU user (qemu_dac_domain.c) before QEMU
+     * opens it; back on failure or on detach (finish_disk). */
+    if (qemu_dac_hotplug_disk(drv, obj, d) < 0)
+        return -1;
     if (qemu_monitor_command(mon, "blockdev-add",
                              blockdev_storage(d, storage), NULL, 0) < 0)
-        return -1;
+        goto undo_dac;
     if (qemu_monitor_command(mon, "blockdev-add",
                              blockdev_format(d, format, storage), NULL, 0) < 0)
         goto undo_storage;
@@ -338,6 +217,8 @@ attach_disk_live(QemuDriver *drv, VrDomainObj *obj, QemuMonitor *mon,
     simple_command(mon, "blockdev-del", "node-name", format);
  undo_storage:
     simple_command(mon, "blockdev-del", "node-name", storage);
+ undo_dac:
+    qemu_dac_unplug_disk(drv, obj, d->src_path);
     return -1;
 }
 
@@ -366,8 +247,7 @@ detach_disk_live(QemuDriver *drv, VrDomainObj *obj, QemuMonitor *mon,
                  const char *dst)
 {
     g_autoptr(VrDomainDef) def = NULL;
-    g_autofree char *alias = NULL;
-    g_autofree char *format = NULL;
+    g_autoptr(QemuHpRemoval) r = g_new0(QemuHpRemoval, 1);
     guint idx;
 
     vr_domain_obj_lock(obj);
@@ -378,11 +258,24 @@ detach_disk_live(QemuDriver *drv, VrDomainObj *obj, QemuMonitor *mon,
                         "disk '%s' not found in the live domain", dst);
         return -1;
     }
-    if (!(alias = qemu_hp_disk_alias(drv, def, idx)))
+    if (!(r->alias = qemu_hp_disk_alias(drv, def, idx)))
         return -1;
-    format = disk_node(mon, alias);
-    if (device_remove(obj, mon, alias) < 0)
-        return -1;
+    r->disk_dst = g_strdup(dst);
+    r->format_node = disk_node(mon, r->alias);
+    vr_error_reset();     /* no node: nothing to delete afterwards */
+    return qemu_hp_remove_device(drv, obj, mon, g_steal_pointer(&r));
+}
+
+/* The disk is gone from the guest: drop its nodes (format, then the
+ * storage node under it) so QEMU lets go of the image, and the disk. */
+static void
+finish_disk(QemuDriver *drv, VrDomainObj *obj,
+            QemuMonitor *mon, const QemuHpRemoval *r)
+{
+    const char *format = r->format_node;
+    g_autofree char *src = NULL;
+    guint idx;
+
     if (format && simple_command(mon, "blockdev-del", "node-name",
                                  format) == 0 &&
         g_str_has_suffix(format, "-format")) {
@@ -391,13 +284,20 @@ detach_disk_live(QemuDriver *drv, VrDomainObj *obj, QemuMonitor *mon,
 
         simple_command(mon, "blockdev-del", "node-name", name);
     }
-    vr_error_reset();    /* leftover nodes are harmless */
+    if (vr_error_code() != VR_ERR_OK)
+        VR_WARN("domain '%s': block nodes of '%s' left: %s", obj->name,
+                r->disk_dst, vr_error_message());
+    vr_error_reset();
     vr_domain_obj_lock(obj);
-    if (find_disk(obj->def, dst, &idx))
+    if (find_disk(obj->def, r->disk_dst, &idx)) {
+        VrDomainDiskDef *d = g_ptr_array_index(obj->def->disks, idx);
+
+        src = g_strdup(d->src_path);
         g_ptr_array_remove_index(obj->def->disks, idx);
+    }
     vr_domain_obj_unlock(obj);
-    VR_INFO("domain '%s': detached disk '%s'", obj->name, dst);
-    return 0;
+    qemu_dac_unplug_disk(drv, obj, src);     /* QEMU let go of it */
+    VR_INFO("domain '%s': detached disk '%s'", obj->name, r->disk_dst);
 }
 
 /* ---- live interfaces ---- */
@@ -541,29 +441,55 @@ detach_net_live(QemuDriver *drv, VrDomainObj *obj, QemuMonitor *mon,
                 const VrDomainNetDef *want)
 {
     g_autoptr(VrDomainDef) def = NULL;
-    g_autofree char *alias = NULL;
-    g_autofree char *ndid = NULL;
+    g_autoptr(QemuHpRemoval) r = g_new0(QemuHpRemoval, 1);
     VrDomainNetDef *n;
     guint idx;
 
     vr_domain_obj_lock(obj);
     def = vr_domain_def_copy(obj->def);
     vr_domain_obj_unlock(obj);
-    if (!(n = find_net(def, want, &idx)) || !(alias = net_alias(mon, n->mac)))
+    if (!(n = find_net(def, want, &idx)) ||
+        !(r->alias = net_alias(mon, n->mac)))
         return -1;
-    if (device_remove(obj, mon, alias) < 0)
-        return -1;
-    ndid = g_strdup_printf("host%s", alias);
+    memcpy(r->mac, n->mac, sizeof(r->mac));
+    return qemu_hp_remove_device(drv, obj, mon, g_steal_pointer(&r));
+}
+
+/* The NIC is gone from the guest: its netdev and tap go too. */
+static void
+finish_net(QemuDriver *drv, VrDomainObj *obj, QemuMonitor *mon,
+           const QemuHpRemoval *r)
+{
+    g_autofree char *ndid = g_strdup_printf("host%s", r->alias);
+    g_autoptr(VrDomainDef) def = NULL;
+    VrDomainNetDef want = { .mac_set = true };
+    VrDomainNetDef *n;
+    guint idx;
+
+    memcpy(want.mac, r->mac, sizeof(want.mac));
     if (simple_command(mon, "netdev_del", "id", ndid) < 0)
         vr_error_reset();
-    qemu_interface_release_one(drv, n);
     vr_domain_obj_lock(obj);
-    if (find_net(obj->def, n, &idx))
+    def = vr_domain_def_copy(obj->def);
+    vr_domain_obj_unlock(obj);
+    if ((n = find_net(def, &want, &idx)))
+        qemu_interface_release_one(drv, n);
+    vr_domain_obj_lock(obj);
+    if (find_net(obj->def, &want, &idx))
         g_ptr_array_remove_index(obj->def->nets, idx);
     vr_domain_obj_unlock(obj);
     vr_error_reset();
-    VR_INFO("domain '%s': detached interface '%s'", obj->name, alias);
-    return 0;
+    VR_INFO("domain '%s': detached interface '%s'", obj->name, r->alias);
+}
+
+void
+qemu_hp_removal_finish(QemuDriver *drv, VrDomainObj *obj, QemuMonitor *mon,
+                       const QemuHpRemoval *r)
+{
+    if (r->disk_dst)
+        finish_disk(drv, obj, mon, r);
+    else
+        finish_net(drv, obj, mon, r);
 }
 
 /* ---- cdrom media ---- */

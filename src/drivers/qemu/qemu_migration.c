@@ -121,10 +121,11 @@ qemu_migration_begin(QemuDriver *drv, const QemuDomainRef *dom,
     return g_steal_pointer(&xml);
 }
 
-/* Source QEMU: migration parameters, then "migrate". */
+/* Source QEMU: migration parameters, then "migrate" (*@t_migrate: the
+ * wall clock just before, where QEMU's total-time begins). */
 static int
 start_migrate(QemuMonitor *mon, const QemuMigrateParams *params,
-              unsigned int flags)
+              unsigned int flags, unsigned long long *t_migrate)
 {
     VrJson *args;
 
@@ -146,7 +147,26 @@ start_migrate(QemuMonitor *mon, const QemuMigrateParams *params,
     }
     args = vr_json_new_object();
     vr_json_object_set_string(args, "uri", params->uri);
+    *t_migrate = qemu_mig_now_ms();
     return qemu_monitor_command(mon, "migrate", args, NULL, 0);
+}
+
+/* The completed outgoing job (libvirt's source record, before Confirm
+ * brings the destination's figures): when the vCPUs stopped - for a live
+ * migration QEMU stopped them itself, @downtime (its own figure) before
+ * the end of its @total_time that began at @t_migrate - and the times up
+ * to now, when the cookie leaves ("sent"). */
+static void
+complete_times(QemuJobStats *stats, unsigned long long t_migrate,
+               bool live)
+{
+    if (live && stats->has_downtime && t_migrate &&
+        stats->time_elapsed >= stats->downtime)
+        stats->stopped = t_migrate + stats->time_elapsed - stats->downtime;
+    stats->sent = qemu_mig_now_ms();
+    qemu_mig_update_times(stats, stats->sent);
+    stats->type = 3;
+    stats->operation = QEMU_JOB_OP_MIGRATION_OUT;
 }
 
 /* After a failed or cancelled Perform: the guest runs again. */
@@ -175,6 +195,7 @@ perform_live(QemuDriver *drv, VrDomainObj *obj,
              QemuJobStats *stats)
 {
     QemuMonitor *mon;
+    unsigned long long t_migrate = 0;
     int rc;
 
     if (!params->uri) {
@@ -186,13 +207,15 @@ perform_live(QemuDriver *drv, VrDomainObj *obj,
     if (!(mon = qemu_mig_monitor(obj)))
         return -1;
     VR_INFO("domain '%s': migrating to %s", obj->name, params->uri);
+    stats->started = qemu_mig_now_ms();
     if (!(flags & QEMU_MIGRATE_LIVE)) {
         if (qemu_monitor_stop(mon) < 0)
             return -1;
+        stats->stopped = qemu_mig_now_ms();
         qemu_process_set_state(obj, VR_DOMAIN_PAUSED, QEMU_PAUSED_MIGRATION);
     }
     qemu_async_job_begin(obj, QEMU_JOB_OP_MIGRATION_OUT);
-    rc = start_migrate(mon, params, flags);
+    rc = start_migrate(mon, params, flags, &t_migrate);
     if (rc == 0)
         rc = qemu_async_job_wait_migration(obj, mon, "migration out");
     if (rc == 0) {
@@ -212,8 +235,7 @@ perform_live(QemuDriver *drv, VrDomainObj *obj,
     }
     /* QEMU stopped the vCPUs for the final pass: the guest now lives on
      * the destination until Confirm says otherwise. */
-    stats->type = 3;
-    stats->operation = QEMU_JOB_OP_MIGRATION_OUT;
+    complete_times(stats, t_migrate, flags & QEMU_MIGRATE_LIVE);
     qemu_mig_store_completed(obj, stats);
     if (qemu_process_set_state(obj, VR_DOMAIN_PAUSED, QEMU_PAUSED_MIGRATION))
         qemu_driver_emit(drv, obj, QEMU_EVENT_ID_LIFECYCLE,
@@ -258,6 +280,24 @@ qemu_migration_perform(QemuDriver *drv, const QemuDomainRef *dom,
     return *cookie_out ? 0 : -1;
 }
 
+/* Confirm, success: libvirt's source record takes the destination's
+ * downtime and clock delta from the Finish cookie @in, and its elapsed
+ * time runs to now. */
+static void
+confirm_stats(VrDomainObj *obj, const QemuMigCookie *in)
+{
+    QemuJobStats st;
+
+    if (!in->has_stats || !qemu_mig_lookup_completed(obj->uuid, &st))
+        return;
+    qemu_mig_update_times(&st, qemu_mig_now_ms());
+    st.has_time_delta = in->stats.has_time_delta;
+    st.time_delta = in->stats.time_delta;
+    st.has_downtime = in->stats.has_downtime;
+    st.downtime = in->stats.downtime;
+    qemu_mig_store_completed(obj, &st);
+}
+
 /* Confirm, success: the guest runs on the destination now. */
 static int
 confirm_done(QemuDriver *drv, VrDomainObj *obj, const QemuDomainRef *dom,
@@ -293,8 +333,11 @@ qemu_migration_confirm(QemuDriver *drv, const QemuDomainRef *dom,
 
     if (check_flags(flags) < 0 || qemu_mig_cookie_parse(cookie_in, &in) < 0)
         return -1;
+    if ((obj = qemu_driver_get_obj(drv, dom)) && !cancelled &&
+        !(flags & QEMU_MIGRATE_OFFLINE))
+        confirm_stats(obj, &in);
     qemu_mig_cookie_clear(&in);
-    if (!(obj = qemu_driver_get_obj(drv, dom)))
+    if (!obj)
         return -1;
     if (!cancelled)
         return confirm_done(drv, obj, dom, flags);

@@ -65,6 +65,15 @@ typedef struct {
     unsigned long long time_remaining;   /* ms */
     bool has_downtime;
     unsigned long long downtime;         /* ms, after completion */
+    /* libvirt's timeDelta: the destination's clock when Finish began
+     * minus the source's "sent" - the hosts' clock difference plus the
+     * hand-over between Perform and Finish.  The "_net" figures are
+     * time_elapsed and downtime without it. */
+    bool has_time_delta;
+    long long time_delta;                /* ms */
+    /* Wall-clock times (ms since the epoch, 0 unknown), source's clock:
+     * the job began, the source's vCPUs stopped, the Perform cookie left. */
+    unsigned long long started, stopped, sent;
     unsigned long long setup_time;       /* ms */
     unsigned long long data_total, data_processed, data_remaining;
     unsigned long long mem_total, mem_processed, mem_remaining;
@@ -112,8 +121,10 @@ int qemu_migration_confirm(QemuDriver *drv, const QemuDomainRef *dom,
                            const char *cookie_in, unsigned int flags,
                            bool cancelled);
 
-/* Job statistics of @dom (flags: 1 = the last completed job).  A domain
- * with no migration job gets type 0.  Returns 0 or -1. */
+/* Job statistics of @dom (flags: 1 = the last completed job, which is
+ * then forgotten unless 2 = keep it, as libvirt's COMPLETED and
+ * KEEP_COMPLETED).  A domain with no migration job gets type 0.
+ * Returns 0 or -1. */
 int qemu_migration_job_stats(QemuDriver *drv, const QemuDomainRef *dom,
                              unsigned int flags, QemuJobStats *stats);
 /* Whether @dom currently runs a migration job (then job queries and

@@ -9,6 +9,7 @@
 
 #include <string.h>
 
+#include "drivers/qemu/qemu_job_info.h"
 #include "drivers/qemu/qemu_migration_priv.h"
 #include "util/vr_error.h"
 #include "util/vr_log.h"
@@ -324,10 +325,12 @@ finish_offline(QemuDriver *drv, const QemuMigrateParams *params,
     return qemu_domain_define(drv, xml, 0, out, NULL);
 }
 
+/* *@resumed: the wall clock once the guest runs here (or would, with
+ * QEMU_MIGRATE_PAUSED). */
 static int
 finish_live(QemuDriver *drv, VrDomainObj *obj,
             const QemuMigrateParams *params, unsigned int flags,
-            bool cancelled)
+            bool cancelled, unsigned long long *resumed)
 {
     QemuMonitor *mon;
     int rc = -1;
@@ -340,6 +343,7 @@ finish_live(QemuDriver *drv, VrDomainObj *obj,
     } else if ((mon = qemu_mig_monitor(obj)) &&
                wait_incoming(obj, mon) == 0 &&
                run_guest(drv, obj, mon, flags) == 0) {
+        *resumed = qemu_mig_now_ms();
         rc = 0;
     }
     if (rc < 0) {
@@ -358,6 +362,27 @@ finish_live(QemuDriver *drv, VrDomainObj *obj,
     return rc;
 }
 
+/* The completed incoming job, libvirt's destination record: the
+ * source's figures from the Perform cookie, the clock delta between
+ * the source's "sent" and @received (Finish began), and the times up to
+ * @resumed on this host's clock - so downtime runs from the source's
+ * vCPUs stopping to the guest running here, clock skew included. */
+static void
+complete_incoming(VrDomainObj *obj, QemuJobStats *st,
+                  unsigned long long received, unsigned long long resumed)
+{
+    st->type = 3;
+    st->operation = QEMU_JOB_OP_MIGRATION_IN;
+    if (st->sent) {
+        st->time_delta = (long long) (received - st->sent);
+        st->has_time_delta = true;
+    }
+    qemu_mig_update_times(st, resumed);
+    qemu_mig_store_completed(obj, st);
+    VR_INFO("domain '%s': migration downtime %llu ms, clock delta %lld ms",
+            obj->name, st->downtime, st->time_delta);
+}
+
 int
 qemu_migration_finish(QemuDriver *drv, const QemuMigrateParams *params,
                       const char *cookie_in, unsigned int flags,
@@ -366,6 +391,7 @@ qemu_migration_finish(QemuDriver *drv, const QemuMigrateParams *params,
     g_autoptr(VrDomainObj) obj = NULL;
     QemuMigCookie c = { 0 };
     unsigned char uuid[VR_UUID_BUFLEN];
+    unsigned long long received = qemu_mig_now_ms(), resumed = 0;
     int rc = -1;
 
     if (VR_CHECK_FLAGS(flags, QEMU_MIGRATE_SUPPORTED) < 0 ||
@@ -382,16 +408,19 @@ qemu_migration_finish(QemuDriver *drv, const QemuMigrateParams *params,
                         c.name ? c.name : "?");
         goto done;
     }
-    if ((rc = finish_live(drv, obj, params, flags, cancelled)) == 0) {
+    if ((rc = finish_live(drv, obj, params, flags, cancelled,
+                          &resumed)) == 0) {
         if (c.has_stats)
-            qemu_mig_store_completed(obj, &c.stats);
+            complete_incoming(obj, &c.stats, received, resumed);
         qemu_domain_ref_fill(out, obj);
         VR_INFO("domain '%s': incoming migration finished", obj->name);
     }
  done:
     if (rc == 0)
         *cookie_out = qemu_mig_cookie_format(&(QemuMigCookie) {
-                                                 .name = c.name });
+                                                 .name = c.name,
+                                                 .stats = c.stats,
+                                                 .has_stats = c.has_stats });
     qemu_mig_cookie_clear(&c);
     return rc;
 }

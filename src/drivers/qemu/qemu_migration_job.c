@@ -42,6 +42,61 @@ set_opt(GKeyFile *kf, const char *key, const char *value)
         g_key_file_set_string(kf, COOKIE_GROUP, key, value);
 }
 
+/* The figures a cookie carries from Perform to Finish and from Finish to
+ * Confirm (libvirt's <statistics>), besides downtime and delta, which
+ * may be absent. */
+static const struct {
+    const char *key;
+    size_t offset;
+} cookie_stats[] = {
+    { "started", G_STRUCT_OFFSET(QemuJobStats, started) },
+    { "stopped", G_STRUCT_OFFSET(QemuJobStats, stopped) },
+    { "sent", G_STRUCT_OFFSET(QemuJobStats, sent) },
+    { "time_elapsed", G_STRUCT_OFFSET(QemuJobStats, time_elapsed) },
+    { "setup_time", G_STRUCT_OFFSET(QemuJobStats, setup_time) },
+    { "data_total", G_STRUCT_OFFSET(QemuJobStats, data_total) },
+    { "data_processed", G_STRUCT_OFFSET(QemuJobStats, data_processed) },
+    { "memory_total", G_STRUCT_OFFSET(QemuJobStats, mem_total) },
+    { "memory_processed", G_STRUCT_OFFSET(QemuJobStats, mem_processed) },
+    { "memory_constant", G_STRUCT_OFFSET(QemuJobStats, mem_constant) },
+    { "memory_normal", G_STRUCT_OFFSET(QemuJobStats, mem_normal) },
+    { "memory_normal_bytes",
+      G_STRUCT_OFFSET(QemuJobStats, mem_normal_bytes) },
+    { "memory_bps", G_STRUCT_OFFSET(QemuJobStats, mem_bps) },
+    { "memory_dirty_rate", G_STRUCT_OFFSET(QemuJobStats, mem_dirty_rate) },
+    { "memory_page_size", G_STRUCT_OFFSET(QemuJobStats, mem_page_size) },
+    { "memory_iteration", G_STRUCT_OFFSET(QemuJobStats, mem_iteration) },
+};
+
+static unsigned long long *
+stat_field(QemuJobStats *st, size_t i)
+{
+    return G_STRUCT_MEMBER_P(st, cookie_stats[i].offset);
+}
+
+/* A completed incoming job as the cookie describes it (bad numbers read
+ * as 0: the cookie is advisory, the migration itself succeeded). */
+static void
+parse_stats(GKeyFile *kf, QemuJobStats *st)
+{
+    memset(st, 0, sizeof(*st));
+    st->type = 3;
+    st->operation = QEMU_JOB_OP_MIGRATION_IN;
+    for (size_t i = 0; i < G_N_ELEMENTS(cookie_stats); i++)
+        *stat_field(st, i) = g_key_file_get_uint64(kf, COOKIE_GROUP,
+                                                   cookie_stats[i].key, NULL);
+    if (g_key_file_has_key(kf, COOKIE_GROUP, "downtime", NULL)) {
+        st->has_downtime = true;
+        st->downtime = g_key_file_get_uint64(kf, COOKIE_GROUP, "downtime",
+                                             NULL);
+    }
+    if (g_key_file_has_key(kf, COOKIE_GROUP, "delta", NULL)) {
+        st->has_time_delta = true;
+        st->time_delta = g_key_file_get_int64(kf, COOKIE_GROUP, "delta",
+                                              NULL);
+    }
+}
+
 char *
 qemu_mig_cookie_format(const QemuMigCookie *c)
 {
@@ -53,16 +108,17 @@ qemu_mig_cookie_format(const QemuMigCookie *c)
     set_opt(kf, "hostname", c->hostname);
     set_opt(kf, "xml", c->xml);
     if (c->has_stats) {
-        g_key_file_set_uint64(kf, COOKIE_GROUP, "time_elapsed",
-                              c->stats.time_elapsed);
-        g_key_file_set_uint64(kf, COOKIE_GROUP, "downtime",
-                              c->stats.downtime);
-        g_key_file_set_uint64(kf, COOKIE_GROUP, "data_total",
-                              c->stats.data_total);
-        g_key_file_set_uint64(kf, COOKIE_GROUP, "data_processed",
-                              c->stats.data_processed);
-        g_key_file_set_uint64(kf, COOKIE_GROUP, "setup_time",
-                              c->stats.setup_time);
+        for (size_t i = 0; i < G_N_ELEMENTS(cookie_stats); i++)
+            g_key_file_set_uint64(kf, COOKIE_GROUP, cookie_stats[i].key,
+                                  G_STRUCT_MEMBER(unsigned long long,
+                                                  &c->stats,
+                                                  cookie_stats[i].offset));
+        if (c->stats.has_downtime)
+            g_key_file_set_uint64(kf, COOKIE_GROUP, "downtime",
+                                  c->stats.downtime);
+        if (c->stats.has_time_delta)
+            g_key_file_set_int64(kf, COOKIE_GROUP, "delta",
+                                 c->stats.time_delta);
     }
     return g_key_file_to_data(kf, NULL, NULL);
 }
@@ -94,23 +150,9 @@ qemu_mig_cookie_parse(const char *text, QemuMigCookie *c)
     c->hostuuid = get_opt(kf, "hostuuid");
     c->hostname = get_opt(kf, "hostname");
     c->xml = get_opt(kf, "xml");
-    if (g_key_file_has_key(kf, COOKIE_GROUP, "downtime", NULL)) {
-        c->has_stats = true;
-        c->stats.type = 3;
-        c->stats.operation = QEMU_JOB_OP_MIGRATION_IN;
-        c->stats.has_downtime = true;
-        c->stats.time_elapsed = g_key_file_get_uint64(kf, COOKIE_GROUP,
-                                                      "time_elapsed", NULL);
-        c->stats.downtime = g_key_file_get_uint64(kf, COOKIE_GROUP,
-                                                  "downtime", NULL);
-        c->stats.data_total = g_key_file_get_uint64(kf, COOKIE_GROUP,
-                                                    "data_total", NULL);
-        c->stats.data_processed = g_key_file_get_uint64(kf, COOKIE_GROUP,
-                                                        "data_processed",
-                                                        NULL);
-        c->stats.setup_time = g_key_file_get_uint64(kf, COOKIE_GROUP,
-                                                    "setup_time", NULL);
-    }
+    if (g_key_file_has_key(kf, COOKIE_GROUP, "time_elapsed", NULL))
+        parse_stats(kf, &c->stats);
+    c->has_stats = c->stats.type != 0;
     return 0;
 }
 
@@ -229,8 +271,8 @@ qemu_mig_store_completed(const VrDomainObj *obj, const QemuJobStats *stats)
     g_mutex_unlock(&completed_lock);
 }
 
-static bool
-lookup_completed(const unsigned char *uuid, QemuJobStats *out)
+bool
+qemu_mig_lookup_completed(const unsigned char *uuid, QemuJobStats *out)
 {
     char key[VR_UUID_STRING_BUFLEN];
     QemuJobStats *found = NULL;
@@ -241,6 +283,43 @@ lookup_completed(const unsigned char *uuid, QemuJobStats *out)
         *out = *found;
     g_mutex_unlock(&completed_lock);
     return found != NULL;
+}
+
+static void
+forget_completed(const unsigned char *uuid)
+{
+    char key[VR_UUID_STRING_BUFLEN];
+
+    vr_uuid_format(uuid, key);
+    g_mutex_lock(&completed_lock);
+    if (completed)
+        g_hash_table_remove(completed, key);
+    g_mutex_unlock(&completed_lock);
+}
+
+/* ---- libvirt's times ---- */
+
+unsigned long long
+qemu_mig_now_ms(void)
+{
+    return g_get_real_time() / 1000;
+}
+
+void
+qemu_mig_update_times(QemuJobStats *st, unsigned long long now)
+{
+    /* libvirt's qemuDomainJobDataUpdateTime / UpdateDowntime: a time
+     * in the future (clock skew) is dropped and the figure left alone */
+    if (st->started && now >= st->started)
+        st->time_elapsed = now - st->started;
+    else
+        st->started = 0;
+    if (st->stopped && now >= st->stopped) {
+        st->downtime = now - st->stopped;
+        st->has_downtime = true;
+    } else {
+        st->stopped = 0;
+    }
 }
 
 /* ---- ports ---- */
@@ -332,7 +411,9 @@ qemu_migration_job_stats(QemuDriver *drv, const QemuDomainRef *dom,
         !(obj = qemu_driver_get_obj(drv, dom)))
         return -1;
     if (flags & 1) {
-        lookup_completed(obj->uuid, stats);
+        /* libvirt: reported once unless KEEP_COMPLETED (2) */
+        if (qemu_mig_lookup_completed(obj->uuid, stats) && !(flags & 2))
+            forget_completed(obj->uuid);
         return 0;
     }
     if (!(job = running_job(obj)) || !(mon = qemu_mig_monitor(obj))) {

@@ -57,6 +57,18 @@ QemuMonitor *qemu_mig_monitor(VrDomainObj *obj);
 void qemu_mig_store_completed(const VrDomainObj *obj,
                               const QemuJobStats *stats);
 
+/* @obj's last completed job into *out: true, or false (none; *out left
+ * alone).  No error reported. */
+bool qemu_mig_lookup_completed(const unsigned char *uuid, QemuJobStats *out);
+
+/* The wall clock in ms since the epoch (libvirt's virTimeMillisNow: the
+ * figures compare clocks of two hosts). */
+unsigned long long qemu_mig_now_ms(void);
+
+/* At @now: time_elapsed = @now - started and downtime = @now - stopped,
+ * each only when known and not in the future. */
+void qemu_mig_update_times(QemuJobStats *st, unsigned long long now);
+
 /* Reserve a free TCP port of 49152..49215 (bound to check it).  The
  * port or -1 (reported). */
 int qemu_mig_port_reserve(void);

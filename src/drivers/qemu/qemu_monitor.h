@@ -29,6 +29,12 @@ typedef struct {
     void (*eof)(QemuMonitor *mon, void *opaque);
 } QemuMonitorCallbacks;
 
+/* Create the QMP socket @path (replacing a stale one), listening, for
+ * QEMU to take over as "-chardev socket,fd=N,server=on": QEMU then needs
+ * no access to the directory.  Returns the fd (close-on-exec; the caller
+ * closes it once QEMU has it) or -1 (reported).  (Extension.) */
+int qemu_monitor_listen_unix(const char *path);
+
 /* Connect to the QMP UNIX socket @path, retrying until @timeout_ms while
  * the socket does not exist yet or refuses (QEMU still starting) - but
  * giving up at once if @pid (when > 0) has exited.  Reads the greeting and

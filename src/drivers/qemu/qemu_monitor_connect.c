@@ -12,6 +12,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "drivers/qemu/qemu_monitor.h"
 #include "drivers/qemu/qemu_monitor_priv.h"
 #include "util/vr_error.h"
 #include "util/vr_log.h"
@@ -60,6 +61,30 @@ try_connect(const struct sockaddr_un *addr)
         return fd;
     vr_close_fdp(&fd);
     return -1;
+}
+
+int
+qemu_monitor_listen_unix(const char *path)
+{
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    int fd;
+
+    if (strlen(path) >= sizeof(addr.sun_path)) {
+        vr_error_report(VR_ERR_INVALID_ARG, VR_FROM_QEMU,
+                        "QEMU monitor path '%s' is too long", path);
+        return -1;
+    }
+    strcpy(addr.sun_path, path);
+    unlink(path);
+    if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
+        bind(fd, (const struct sockaddr *) &addr, sizeof(addr)) < 0 ||
+        listen(fd, 1) < 0) {
+        vr_error_report_system(errno, VR_FROM_QEMU,
+                               "cannot create QEMU monitor socket '%s'", path);
+        vr_close_fdp(&fd);
+        return -1;
+    }
+    return fd;
 }
 
 int

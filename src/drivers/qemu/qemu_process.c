@@ -181,11 +181,10 @@ qemu_process_watch(QemuDriver *drv G_GNUC_UNUSED, VrDomainObj *obj)
     vr_domain_obj_unlock(obj);
 }
 
-void
-qemu_driver_emit(QemuDriver *drv, VrDomainObj *obj, QemuEventId id,
-                 int event, int detail)
+/* Fill in @ev's domain and hand it to the daemon's callback. */
+static void
+emit_event(QemuDriver *drv, VrDomainObj *obj, QemuDomainEvent *ev)
 {
-    QemuDomainEvent ev = { .id = id, .event = event, .detail = detail };
     QemuDomainEventFunc cb;
     void *opaque;
 
@@ -193,15 +192,35 @@ qemu_driver_emit(QemuDriver *drv, VrDomainObj *obj, QemuEventId id,
     cb = drv->event_cb;
     opaque = drv->event_opaque;
     g_mutex_unlock(&drv->event_lock);
-    VR_DEBUG("domain '%s': event id %d %d/%d", obj->name, id, event, detail);
+    VR_DEBUG("domain '%s': event id %d %d/%d", obj->name, ev->id, ev->event,
+             ev->detail);
     if (!cb)
         return;
-    ev.dom.name = obj->name;
-    memcpy(ev.dom.uuid, obj->uuid, sizeof(ev.dom.uuid));
+    ev->dom.name = obj->name;
+    memcpy(ev->dom.uuid, obj->uuid, sizeof(ev->dom.uuid));
     vr_domain_obj_lock(obj);
-    ev.dom.id = obj->id;
+    ev->dom.id = obj->id;
     vr_domain_obj_unlock(obj);
-    cb(&ev, opaque);
+    cb(ev, opaque);
+}
+
+void
+qemu_driver_emit(QemuDriver *drv, VrDomainObj *obj, QemuEventId id,
+                 int event, int detail)
+{
+    QemuDomainEvent ev = { .id = id, .event = event, .detail = detail };
+
+    emit_event(drv, obj, &ev);
+}
+
+void
+qemu_driver_emit_device_removed(QemuDriver *drv, VrDomainObj *obj,
+                                const char *alias)
+{
+    QemuDomainEvent ev = { .id = QEMU_EVENT_ID_DEVICE_REMOVED,
+                           .dev_alias = alias };
+
+    emit_event(drv, obj, &ev);
 }
 
 /* The job for an event handler.  Returns 0 (held), or -1 when the

@@ -11,6 +11,7 @@
 
 #include <sys/types.h>
 
+#include "drivers/qemu/qemu_dac.h"
 #include "drivers/qemu/qemu_driver_priv.h"
 #include "drivers/qemu/qemu_monitor.h"
 
@@ -35,12 +36,6 @@ enum {
     QEMU_DETAIL_SHUTDOWN_HOST = 2,
 };
 
-/* A file handed to the QEMU user while the domain runs. */
-typedef struct {
-    char *path;
-    uid_t uid;
-    gid_t gid;
-} QemuChownSaved;
 
 /* Shared by the pidfd watch and the monitor callbacks of one run;
  * refcounted because main-loop callbacks may still hold it after stop. */
@@ -122,9 +117,24 @@ int qemu_process_run_incoming(VrDomainObj *obj, QemuMonitor *mon,
                               const QemuIncoming *inc);
 /* A new priv for a run of @obj: run paths, a new serial and watch. */
 QemuDomainPriv *qemu_process_priv_new(QemuDriver *drv, VrDomainObj *obj);
-/* The QEMU user's view: can @uid/@gid reach and read @path?  Not
- * reported. */
-bool qemu_process_path_readable_by(const char *path, uid_t uid, gid_t gid);
+
+/* ---- qemu_dac_domain.c (QEMU as an unprivileged user) ---- */
+/* Before launch (prepare host phase): check that the QEMU user reaches
+ * every file QEMU opens by path - nothing is changed when one is not (the
+ * error names the first blocking directory) - then hand the writable ones
+ * (disks, nvram, serial log files) to that user, recording them in
+ * @priv->chowned for stop.  Returns 0 or -1 (reported). */
+int qemu_dac_prepare(QemuDriver *drv, QemuDomainPriv *priv,
+                     const VrDomainDef *def);
+/* A hotplugged disk @d of the running @obj: checked and handed over
+ * (recorded in its priv).  No-op without a QEMU user.  Returns 0 or -1
+ * (reported). */
+int qemu_dac_hotplug_disk(QemuDriver *drv, VrDomainObj *obj,
+                          const VrDomainDiskDef *d);
+/* The disk @path left @obj (detach, or a failed attach): hand it back if
+ * it was handed over.  Never fails. */
+void qemu_dac_unplug_disk(QemuDriver *drv, VrDomainObj *obj,
+                          const char *path);
 
 /* ---- qemu_process_stop.c ---- */
 /* Undo whatever prefix of the start phases happened (inside a job):

@@ -155,31 +155,6 @@ phase_prepare_domain(QemuStart *st, const void *owner)
     return 0;
 }
 
-bool
-qemu_process_path_readable_by(const char *path, uid_t uid, gid_t gid)
-{
-    g_autofree char *dir = g_path_get_dirname(path);
-    struct stat st;
-
-    /* Every directory above must be searchable, the file readable. */
-    for (;;) {
-        if (stat(dir, &st) < 0)
-            return false;
-        if (!(st.st_uid == uid ? st.st_mode & S_IXUSR :
-              st.st_gid == gid ? st.st_mode & S_IXGRP : st.st_mode & S_IXOTH))
-            return false;
-        if (g_str_equal(dir, "/") || g_str_equal(dir, "."))
-            break;
-        g_autofree char *up = g_path_get_dirname(dir);
-        g_free(dir);
-        dir = g_steal_pointer(&up);
-    }
-    if (stat(path, &st) < 0)
-        return false;
-    return st.st_uid == uid ? st.st_mode & S_IRUSR :
-           st.st_gid == gid ? st.st_mode & S_IRGRP : st.st_mode & S_IROTH;
-}
-
 /* Rotate NAME.log when it grew past QEMU_LOG_MAX: .1 .. .3 kept. */
 static void
 rotate_log(const char *path)
@@ -196,78 +171,6 @@ rotate_log(const char *path)
         if (rename(from, to) < 0 && errno != ENOENT)
             VR_WARN("cannot rotate '%s': %s", from, g_strerror(errno));
     }
-}
-
-/* Hand @path to the QEMU user, remembering its owner for stop. */
-static int
-hand_over(QemuDriver *drv, QemuDomainPriv *priv, const char *path)
-{
-    QemuChownSaved *saved;
-    struct stat st;
-
-    if (stat(path, &st) < 0) {
-        vr_error_report_system(errno, VR_FROM_QEMU, "cannot access '%s'",
-                               path);
-        return -1;
-    }
-    if (st.st_uid == drv->qemu_uid && st.st_gid == drv->qemu_gid)
-        return 0;
-    if (chown(path, drv->qemu_uid, drv->qemu_gid) < 0) {
-        vr_error_report_system(errno, VR_FROM_QEMU,
-                               "cannot hand '%s' to the QEMU user", path);
-        return -1;
-    }
-    saved = g_new0(QemuChownSaved, 1);
-    saved->path = g_strdup(path);
-    saved->uid = st.st_uid;
-    saved->gid = st.st_gid;
-    g_ptr_array_add(priv->chowned, saved);
-    return 0;
-}
-
-static int
-prepare_user_files(QemuStart *st, QemuDomainPriv *priv)
-{
-    QemuDriver *drv = st->drv;
-    const VrDomainDef *def = st->def;
-
-    /* QEMU creates its monitor socket and pidfile in <run>/qemu. */
-    if (chown(drv->run_dir, 0, drv->qemu_gid) < 0 ||
-        chmod(drv->run_dir, 0770) < 0 ||
-        chown(priv->dir, drv->qemu_uid, drv->qemu_gid) < 0 ||
-        chown(priv->log_path, drv->qemu_uid, drv->qemu_gid) < 0) {
-        vr_error_report_system(errno, VR_FROM_QEMU,
-                               "cannot hand run files of '%s' to the QEMU "
-                               "user", def->name);
-        return -1;
-    }
-    if ((def->os_kernel &&
-         !qemu_process_path_readable_by(def->os_kernel, drv->qemu_uid,
-                                        drv->qemu_gid)) ||
-        (def->os_initrd &&
-         !qemu_process_path_readable_by(def->os_initrd, drv->qemu_uid,
-                                        drv->qemu_gid))) {
-        vr_error_report(VR_ERR_OPERATION_INVALID, VR_FROM_QEMU,
-                        "the kernel or initrd of domain '%s' is not "
-                        "readable by the QEMU user", def->name);
-        return -1;
-    }
-    for (guint i = 0; i < def->disks->len; i++) {
-        const VrDomainDiskDef *d = g_ptr_array_index(def->disks, i);
-
-        if (d->src_path && hand_over(drv, priv, d->src_path) < 0)
-            return -1;
-        if (d->src_path && !qemu_process_path_readable_by(d->src_path,
-                                                          drv->qemu_uid,
-                                                          drv->qemu_gid)) {
-            vr_error_report(VR_ERR_OPERATION_INVALID, VR_FROM_QEMU,
-                            "disk '%s' source '%s' is not reachable by the "
-                            "QEMU user (check the directories' "
-                            "permissions)", d->dst, d->src_path);
-            return -1;
-        }
-    }
-    return 0;
 }
 
 /* Phase 3: directories, the log file, files for the QEMU user. */
@@ -290,9 +193,22 @@ phase_prepare_host(QemuStart *st)
                                "cannot open log file '%s'", priv->log_path);
         return -1;
     }
-    if (st->drv->qemu_uid != (uid_t) -1 && prepare_user_files(st, priv) < 0)
+    if (st->drv->qemu_uid != (uid_t) -1 &&
+        qemu_dac_prepare(st->drv, priv, st->def) < 0)
         return -1;
     return qemu_interface_prepare(st->drv, st->obj, &st->tap_fds);
+}
+
+/* The pidfile, for tools: the status XML is what re-attach reads. */
+static void
+write_pidfile(const char *path, pid_t pid)
+{
+    g_autofree char *text = g_strdup_printf("%d\n", (int) pid);
+
+    if (vr_file_write_atomic(path, text, strlen(text), 0644) < 0) {
+        VR_WARN("%s", vr_error_message());
+        vr_error_reset();
+    }
 }
 
 /* Phase 4: spawn QEMU (own session, log file, QEMU user) and connect to
@@ -302,9 +218,11 @@ phase_launch(QemuStart *st)
 {
     VrDomainObj *obj = st->obj;
     QemuDomainPriv *priv = obj->priv;
+    VR_AUTOCLOSE int mon_fd = qemu_monitor_listen_unix(priv->monitor_path);
     QemuCommandParams params = {
         .monitor_path = priv->monitor_path,
-        .pidfile = priv->pidfile,
+        .monitor_fd = mon_fd,
+        .pidfile = NULL,            /* written by us: QEMU needs no run dir */
         .domain_dir = priv->dir,
         .log_path = st->drv->log_dir,
         .id = obj->id,
@@ -319,7 +237,7 @@ phase_launch(QemuStart *st)
     pid_t pid;
     int pidfd = -1;
 
-    if (!cmd)
+    if (mon_fd < 0 || !cmd)
         return -1;
     vr_command_set_new_session(cmd);
     vr_command_set_output_file(cmd, priv->log_path);
@@ -330,6 +248,8 @@ phase_launch(QemuStart *st)
     VR_DEBUG("domain '%s': %s", obj->name, line);
     if (vr_command_spawn(cmd, &pid, &pidfd) < 0)
         return -1;
+    close(mon_fd);             /* QEMU's now: its exit resets our connect */
+    mon_fd = -1;
     vr_domain_obj_lock(obj);
     priv->pid = pid;
     priv->pidfd = pidfd;
@@ -337,6 +257,7 @@ phase_launch(QemuStart *st)
     vr_domain_obj_unlock(obj);
     qemu_process_watch(st->drv, obj);
     VR_INFO("domain '%s': QEMU started, pid %d", obj->name, (int) pid);
+    write_pidfile(priv->pidfile, pid);
 
     /* The monitor borrows priv->watch; it is released on the main loop
      * after the monitor is closed (qemu_domain_priv_free). */

@@ -21,15 +21,6 @@
 #define QEMU_TERM_WAIT_MS 3000
 #define QEMU_STARTING_UP 11     /* VIR_DOMAIN_PAUSED_STARTING_UP */
 
-static void
-chown_saved_free(gpointer data, gpointer unused G_GNUC_UNUSED)
-{
-    QemuChownSaved *s = data;
-
-    g_free(s->path);
-    g_free(s);
-}
-
 static gboolean
 unref_watch_idle(gpointer w)
 {
@@ -55,10 +46,7 @@ qemu_domain_priv_free(void *opaque)
     g_free(priv->pidfile);
     g_free(priv->status_path);
     g_free(priv->log_path);
-    if (priv->chowned) {
-        g_ptr_array_foreach(priv->chowned, chown_saved_free, NULL);
-        g_ptr_array_free(priv->chowned, TRUE);
-    }
+    qemu_chown_saved_array_free(priv->chowned);
     if (priv->ptys)
         g_hash_table_destroy(priv->ptys);
     g_free(priv->async);
@@ -144,18 +132,6 @@ remove_run_files(QemuDomainPriv *priv)
     }
 }
 
-static void
-hand_back(QemuDomainPriv *priv)
-{
-    for (guint i = 0; i < priv->chowned->len; i++) {
-        QemuChownSaved *s = g_ptr_array_index(priv->chowned, i);
-
-        if (chown(s->path, s->uid, s->gid) < 0)
-            VR_WARN("cannot hand '%s' back to %u:%u: %s", s->path,
-                    (unsigned) s->uid, (unsigned) s->gid, g_strerror(errno));
-    }
-}
-
 /* Detach priv from @obj, restore the persistent definition, set the
  * shut-off state.  Returns the priv (caller frees) or NULL. */
 static QemuDomainPriv *
@@ -214,7 +190,7 @@ qemu_process_stop(QemuDriver *drv, VrDomainObj *obj, int reason, int detail)
     if (priv->launched)
         stop_qemu(obj, priv);
     remove_run_files(priv);
-    hand_back(priv);
+    qemu_dac_hand_back(priv->chowned);
     qemu_interface_release(drv, obj);
 
     priv = detach(obj, reason, &was_up, &transient);

@@ -165,3 +165,31 @@ qemu_snapshot_img_overlay(const char *path, const char *base,
         vr_command_add_argf(cmd, "%llu", size);
     return vr_command_run(cmd, NULL, NULL, NULL);
 }
+
+int
+qemu_snapshot_img_has(const char *tag, const char *path)
+{
+    g_autoptr(VrCommand) cmd = vr_command_new(QEMU_IMG);
+    g_autofree char *out = NULL;
+    g_autoptr(VrJson) info = NULL;
+    const VrJson *snaps;
+
+    /* -U: QEMU may hold the image; only its metadata is read */
+    vr_command_add_arg(cmd, "info");
+    vr_command_add_arg(cmd, "-U");
+    vr_command_add_arg(cmd, "--output=json");
+    vr_command_add_arg(cmd, path);
+    if (vr_command_run(cmd, NULL, &out, NULL) < 0)
+        return -1;
+    if (!(info = vr_json_parse(out, strlen(out)))) {
+        vr_error_report(VR_ERR_INTERNAL_ERROR, VR_FROM_QEMU,
+                        "cannot parse 'qemu-img info' of '%s'", path);
+        return -1;
+    }
+    snaps = vr_json_object_get(info, "snapshots");
+    for (size_t i = 0; i < vr_json_array_size(snaps); i++)
+        if (g_strcmp0(vr_json_object_get_string(vr_json_array_get(snaps, i),
+                                                "name"), tag) == 0)
+            return 1;
+    return 0;
+}

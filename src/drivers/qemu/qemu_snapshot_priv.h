@@ -17,6 +17,7 @@ enum {
     QEMU_SNAP_DETAIL_SUSPENDED = 5,
     QEMU_SNAP_DETAIL_RESUMED = 2,
     QEMU_SNAP_DETAIL_STOPPED = 6,
+    QEMU_SNAP_DETAIL_DEFINED = 3,
 };
 
 /* Run the QMP job @cmd ("snapshot-save", "snapshot-load",
@@ -36,6 +37,10 @@ char *qemu_snapshot_node_for(QemuMonitor *mon, const char *path,
 /* qemu-img snapshot @op (-c create, -a apply, -d delete) of @tag in the
  * qcow2 image @path.  0 or -1 reported. */
 int qemu_snapshot_img(const char *op, const char *tag, const char *path);
+
+/* Does the qcow2 image @path hold an internal snapshot @tag (qemu-img
+ * info -U, so also while QEMU runs)?  1 yes, 0 no, -1 reported. */
+int qemu_snapshot_img_has(const char *tag, const char *path);
 
 /* qemu-img create -f qcow2 -F @fmt -b @base [-u] @path [@size]: a new
  * overlay (@size 0: read from @base).  0 or -1 reported. */

@@ -6,11 +6,18 @@
  * (a shut-off domain is started paused first).  Revert to a shut-off
  * snapshot: QEMU stops, qemu-img applies the snapshot to every disk.
  * Events: SUSPENDED, RESUMED, STOPPED, STARTED with detail FROM_SNAPSHOT.
+ *
+ * The snapshot's <domain> comes back too: it becomes the persistent
+ * definition, and a QEMU started from another definition is restarted
+ * from it before the state is loaded.  Before anything changes, every
+ * image is checked to still hold the snapshot; a revert failing later
+ * puts the previous definition back.
  */
 #include <config.h>
 
 #include <string.h>
 
+#include "drivers/qemu/qemu_driver_priv.h"
 #include "drivers/qemu/qemu_snapshot_priv.h"
 #include "util/vr_error.h"
 #include "util/vr_log.h"
@@ -129,14 +136,128 @@ revert_disks(QemuDriver *drv, VrDomainObj *obj, const VrSnapshotDef *snap,
                               QEMU_START_PAUSED : 0, NULL);
 }
 
+/* Before anything changes: every internal disk of @snap still holds the
+ * snapshot (an image edited behind our back must not leave the domain
+ * half reverted).  0 or -1 reported. */
+static int
+check_images(VrDomainObj *obj, const VrSnapshotDef *snap)
+{
+    g_auto(GStrv) paths = internal_paths(obj, snap, false);
+
+    for (guint i = 0; paths[i]; i++) {
+        int has = qemu_snapshot_img_has(snap->name, paths[i]);
+
+        if (has < 0)
+            return -1;
+        if (!has) {
+            vr_error_report(VR_ERR_OPERATION_FAILED, VR_FROM_QEMU,
+                            "cannot revert to snapshot '%s': image '%s' "
+                            "no longer holds it", snap->name, paths[i]);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Do @a and @b describe the same domain, as the inactive XML shows it? */
+static bool
+same_definition(const VrDomainDef *a, const VrDomainDef *b)
+{
+    unsigned int fl = VR_DOMAIN_FORMAT_INACTIVE | VR_DOMAIN_FORMAT_SECURE;
+    g_autofree char *x = vr_domain_def_format(a, -1, fl);
+    g_autofree char *y = vr_domain_def_format(b, -1, fl);
+
+    return x && y && g_str_equal(x, y);
+}
+
+/* Put the snapshot's definition back as the persistent one (libvirt:
+ * reverting restores the definition saved in the snapshot).  *@old gets
+ * the previous one for a rollback (NULL when nothing changed); *@defined
+ * says whether the snapshot's definition is the persistent one now (for
+ * libvirt's DEFINED event, even when it was already). */
+static int
+restore_definition(QemuDriver *drv, VrDomainObj *obj,
+                   const VrSnapshotDef *snap, VrDomainDef **old,
+                   bool *defined)
+{
+    g_autoptr(VrDomainDef) prev = NULL;
+
+    *old = NULL;
+    vr_domain_obj_lock(obj);
+    if (obj->persistent)
+        prev = vr_domain_def_copy(obj->new_def ? obj->new_def : obj->def);
+    vr_domain_obj_unlock(obj);
+    *defined = prev && snap->dom;
+    if (!*defined || same_definition(prev, snap->dom))
+        return 0;
+    if (qemu_domain_define_quiet(drv, snap->dom) < 0)
+        return -1;
+    VR_INFO("domain '%s': definition of snapshot '%s' restored", obj->name,
+            snap->name);
+    *old = g_steal_pointer(&prev);
+    return 0;
+}
+
+/* A failed revert puts the previous persistent definition back, keeping
+ * the revert's error. */
+static void
+rollback_definition(QemuDriver *drv, VrDomainDef *old)
+{
+    g_autoptr(VrError) err = vr_error_copy_last();
+
+    if (old && qemu_domain_define_quiet(drv, old) < 0)
+        VR_WARN("previous definition not restored: %s", vr_error_message());
+    if (err)
+        vr_error_set_raw(err->code, err->domain, err->level, err->message,
+                         err->str1, err->str2);
+}
+
+/* The running QEMU was started from another definition than the
+ * snapshot's (a device attached since, say): the snapshot's state can
+ * only be loaded into a QEMU started from the snapshot's definition. */
+static void
+stop_if_other_definition(QemuDriver *drv, VrDomainObj *obj,
+                         const VrSnapshotDef *snap)
+{
+    bool other;
+
+    vr_domain_obj_lock(obj);
+    other = vr_domain_obj_is_active(obj) && obj->persistent && snap->dom &&
+            !same_definition(obj->def, snap->dom);
+    vr_domain_obj_unlock(obj);
+    if (!other)
+        return;
+    VR_INFO("domain '%s': restarting QEMU with the definition of snapshot "
+            "'%s'", obj->name, snap->name);
+    qemu_process_stop(drv, obj, QEMU_SNAP_SHUTOFF_FROM_SNAPSHOT,
+                      QEMU_SNAP_DETAIL_STOPPED);
+}
+
+static int
+revert_state(QemuDriver *drv, VrDomainObj *obj, const VrSnapshotDef *snap,
+             unsigned int flags)
+{
+    bool want_running = flags & QEMU_SNAP_REVERT_RUNNING ? true :
+                        flags & QEMU_SNAP_REVERT_PAUSED ? false :
+                        snap->state == VR_SNAPSHOT_STATE_RUNNING;
+
+    if (snap->memory != VR_SNAPSHOT_LOCATION_INTERNAL)
+        return revert_disks(drv, obj, snap, flags);
+    stop_if_other_definition(drv, obj, snap);
+    if (!qemu_snapshot_mon(obj) &&
+        qemu_process_start(drv, obj, QEMU_START_PAUSED, NULL) < 0)
+        return -1;
+    return revert_live(drv, obj, snap, want_running);
+}
+
 static int
 revert_in_job(QemuDriver *drv, VrDomainObj *obj, const char *name,
               unsigned int flags)
 {
     g_autoptr(GPtrArray) all = qemu_snapshot_read_all(drv, obj->name);
     const VrSnapshotDef *snap = all ? qemu_snapshot_find(all, name) : NULL;
-    bool want_running;
-    int rc;
+    g_autoptr(VrDomainDef) old = NULL;
+    bool defined = false;
 
     if (!snap)
         return -1;
@@ -145,21 +266,19 @@ revert_in_job(QemuDriver *drv, VrDomainObj *obj, const char *name,
                         "revert to external snapshot not supported yet");
         return -1;
     }
-    want_running = flags & QEMU_SNAP_REVERT_RUNNING ? true :
-                   flags & QEMU_SNAP_REVERT_PAUSED ? false :
-                   snap->state == VR_SNAPSHOT_STATE_RUNNING;
-    if (snap->memory != VR_SNAPSHOT_LOCATION_INTERNAL) {
-        rc = revert_disks(drv, obj, snap, flags);
-    } else {
-        rc = 0;
-        if (!qemu_snapshot_mon(obj))
-            rc = qemu_process_start(drv, obj, QEMU_START_PAUSED, NULL);
-        if (rc == 0)
-            rc = revert_live(drv, obj, snap, want_running);
-    }
-    if (rc < 0)
+    if (check_images(obj, snap) < 0 ||
+        restore_definition(drv, obj, snap, &old, &defined) < 0)
         return -1;
+    if (revert_state(drv, obj, snap, flags) < 0) {
+        rollback_definition(drv, old);
+        return -1;
+    }
     VR_INFO("domain '%s': reverted to snapshot '%s'", obj->name, name);
+    /* libvirt: after the state events, DEFINED / FROM_SNAPSHOT when the
+     * snapshot's definition is (again) the persistent one */
+    if (defined)
+        qemu_driver_emit(drv, obj, QEMU_EVENT_ID_LIFECYCLE,
+                         QEMU_EVENT_DEFINED, QEMU_SNAP_DETAIL_DEFINED);
     return qemu_snapshot_current_set(drv, obj->name, name);
 }
 

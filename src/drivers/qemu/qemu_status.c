@@ -4,7 +4,7 @@
  *   <domstatus state='running' reason='booted' pid='N' id='N'>
  *     <monitor path='<run>/qemu/NAME.monitor'/>
  *     <pty alias='serial0' path='/dev/pts/3'/>
- *     <chown path='/img.qcow2' uid='0' gid='0'/>
+ *     <chown path='/img.qcow2' uid='0' gid='0' mode='0600'/>
  *     <domain ...>live definition</domain>
  *   </domstatus>
  *
@@ -26,6 +26,7 @@
 #include "util/vr_command.h"
 #include "util/vr_file.h"
 #include "util/vr_log.h"
+#include "util/vr_uuid.h"
 
 #define STATUS_MAX (16 * 1024 * 1024)
 /* Waiting on QEMU, which may be slow under load (TCG): generous. */
@@ -105,8 +106,9 @@ status_format(VrDomainObj *obj, QemuDomainPriv *priv)
 
         g_string_append(buf, "  <chown");
         attr(buf, "path", s->path);
-        g_string_append_printf(buf, " uid='%u' gid='%u'/>\n",
-                               (unsigned) s->uid, (unsigned) s->gid);
+        g_string_append_printf(buf, " uid='%u' gid='%u' mode='%04o'/>\n",
+                               (unsigned) s->uid, (unsigned) s->gid,
+                               (unsigned) s->mode);
     }
     g_string_append(buf, dom);
     g_string_append(buf, "</domstatus>\n");
@@ -149,8 +151,7 @@ status_clear(QemuStatus *st)
     vr_domain_def_free(st->def);
     if (st->ptys)
         g_hash_table_destroy(st->ptys);
-    if (st->chowned)
-        g_ptr_array_free(st->chowned, TRUE);
+    qemu_chown_saved_array_free(st->chowned);
 }
 
 static char *
@@ -178,10 +179,12 @@ parse_child(QemuStatus *st, xmlDoc *doc, xmlNode *n, const char *path)
     } else if (g_str_equal(name, "chown")) {
         QemuChownSaved *s = g_new0(QemuChownSaved, 1);
         g_autofree char *uid = prop(n, "uid"), *gid = prop(n, "gid");
+        g_autofree char *mode = prop(n, "mode");
 
         s->path = prop(n, "path");
         s->uid = uid ? (uid_t) atol(uid) : 0;
         s->gid = gid ? (gid_t) atol(gid) : 0;
+        s->mode = mode ? (mode_t) strtoul(mode, NULL, 8) & 07777 : 0600;
         g_ptr_array_add(st->chowned, s);
     } else if (g_str_equal(name, "domain")) {
         xmlBuffer *b = xmlBufferCreate();
@@ -243,10 +246,13 @@ status_parse(const char *path, QemuStatus *st)
     return ret;
 }
 
-/* Is @pid a QEMU using @monitor?  (Its command line names the socket.) */
+/* Is @pid a QEMU using @monitor?  Its command line names the socket, or
+ * (socket passed as an fd) the domain's UUID. */
 static bool
-is_our_qemu(pid_t pid, const char *monitor)
+is_our_qemu(pid_t pid, const char *monitor, const VrDomainDef *def)
 {
+    char uuid[VR_UUID_STRING_BUFLEN];
+    g_autofree char *uuid_arg = NULL;
     g_autofree char *file = g_strdup_printf("/proc/%d/cmdline", (int) pid);
     g_autofree char *cmdline = NULL;
     gsize len;
@@ -256,7 +262,10 @@ is_our_qemu(pid_t pid, const char *monitor)
     for (gsize i = 0; i + 1 < len; i++)
         if (cmdline[i] == '\0')
             cmdline[i] = ' ';
-    return strstr(cmdline, monitor) != NULL;
+    vr_uuid_format(def->uuid, uuid);
+    uuid_arg = g_strdup_printf(" -uuid %s ", uuid);
+    return strstr(cmdline, monitor) != NULL ||
+           strstr(cmdline, uuid_arg) != NULL;
 }
 
 /* Put the parsed live state into @obj (new or the persistent one). */
@@ -437,7 +446,7 @@ reattach_prepare(QemuDriver *drv, const char *path)
         return NULL;
     }
     bump_next_id(drv, st.id);
-    if (is_our_qemu(st.pid, st.monitor))
+    if (is_our_qemu(st.pid, st.monitor, st.def))
         pidfd = vr_pidfd_open(st.pid);
     if (qemu_job_begin(obj, "reattach", QEMU_JOB_WAIT_MS) < 0) {
         status_clear(&st);
