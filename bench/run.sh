@@ -11,6 +11,14 @@
 #   bench/run.sh --save [BUILD_DIR]  save/restore/managed save of a 256 MiB
 #                                  guest (save_bench.py, saved to
 #                                  bench/results-save-latest.md)
+#   bench/run.sh --migrate [BUILD_DIR]  live migration of a 256 MiB guest:
+#                                  two libvirtds (bench/ref_libvirtd_ns.sh),
+#                                  then two vireods, each pair in two network
+#                                  namespaces (migrate_bench.py, saved to
+#                                  bench/results-migrate-latest.md)
+#   bench/run.sh --storage [BUILD_DIR]  vol-upload / vol-download of 1 GiB
+#                                  and a local cp (storage_bench.py, saved
+#                                  to bench/results-storage-latest.md)
 #
 # Environment:
 #   VIREOD        vireod binary (default BUILD_DIR/src/daemon/vireod)
@@ -21,6 +29,9 @@
 #   KEEP_REF=1    skip `ref-libvirtd.sh teardown` at the end
 #   KVM_NODE=0    do not give libvirtd its private /dev/kvm node (see kvm_node)
 #   PROFILE=0     --vm: skip the debug-log pass over vireod's start phases
+#   RUNS          --migrate: migrations per daemon pair (default 6);
+#                 --storage: runs per figure (default 5)
+#   VSH           --storage: vsh binary (default BUILD_DIR/tools/virsh-like/vsh)
 #
 # Cleanup on any exit: daemons stopped, temporary roots removed, bench-*
 # domains undefined from libvirtd, ref-libvirtd.sh teardown.
@@ -32,6 +43,8 @@ MODE=domains
 if [ "${1:-}" = --vm ]; then MODE=vm; shift; fi
 if [ "${1:-}" = --remote ]; then MODE=remote; shift; fi
 if [ "${1:-}" = --save ]; then MODE=save; shift; fi
+if [ "${1:-}" = --migrate ]; then MODE=migrate; shift; fi
+if [ "${1:-}" = --storage ]; then MODE=storage; shift; fi
 BUILD=${1:-.}
 VIREOD=${VIREOD:-$BUILD/src/daemon/vireod}
 REF_LIBVIRTD=${REF_LIBVIRTD:-$REPO/../shared/bench/ref-libvirtd.sh}
@@ -49,6 +62,9 @@ VREAPER=""          # pid of reaper.py running vireod
 BPID=""             # pid of the running bench.py
 REF_SETUP=0         # we ran ref-libvirtd.sh setup
 REF_DOMAINS=0       # bench-* domains may be defined in libvirtd
+REF_POOL=0          # the bench-storage pool may be defined in libvirtd
+REF_NS="$HERE/ref_libvirtd_ns.sh"
+MIG_SETUP=0         # ref_libvirtd_ns.sh setup ran (--migrate)
 
 say() { echo "run.sh: $*" >&2; }
 die() { say "$*"; exit 1; }
@@ -72,6 +88,20 @@ remote_py() {
 
 save_py() {
     "$PY" "$HERE/save_bench.py" "$@" &
+    BPID=$!
+    wait "$BPID"
+    BPID=""
+}
+
+mig_py() {
+    "$PY" "$HERE/migrate_bench.py" "$@" &
+    BPID=$!
+    wait "$BPID"
+    BPID=""
+}
+
+storage_py() {
+    "$PY" "$HERE/storage_bench.py" "$@" &
     BPID=$!
     wait "$BPID"
     BPID=""
@@ -107,6 +137,16 @@ cleanup() {
         save_py cleanup --uri "$VURI" --dir "$WORK/save"
     fi
     stop_pid "$VREAPER"
+    [ "$MIG_SETUP" = 1 ] && "$REF_NS" teardown "$WORK/ref"
+    if [ "$MODE" = migrate ]; then  # whatever migrate_bench.py vireod left
+        for p in $(grep -lF "$WORK/vireod-" /proc/[0-9]*/cmdline \
+                   2>/dev/null | cut -d/ -f3); do
+            kill -KILL "$p" 2>/dev/null
+        done
+        for p in $(cat "$WORK/netns.list" 2>/dev/null); do
+            ip netns del "$p" 2>/dev/null
+        done
+    fi
     for p in $(grep -lF "$VROOT/run/vireo/qemu/" /proc/[0-9]*/cmdline \
                2>/dev/null | cut -d/ -f3); do
         [ "$(readlink "/proc/$p/exe")" = /usr/bin/qemu-system-x86_64 ] &&
@@ -120,6 +160,12 @@ cleanup() {
         bench_py cleanup --uri "$REF_URI"
         [ "$MODE" = save ] && save_py cleanup --uri "$REF_URI" --dir "$WORK/save"
     fi
+    if [ "$REF_POOL" = 1 ]; then
+        [ -s /run/libvirtd.pid ] && alive "$(cat /run/libvirtd.pid)" ||
+            LIBVIRTD="$WORK/libvirtd-reaped" "$REF_LIBVIRTD" start >/dev/null
+        storage_py cleanup --uri "$REF_URI"
+        "$REF_LIBVIRTD" stop
+    fi
     if [ "$REF_SETUP" = 1 ]; then
         if [ "${KEEP_REF:-0}" = 1 ]; then
             "$REF_LIBVIRTD" stop
@@ -132,10 +178,11 @@ cleanup() {
             [ -s "$WORK/$p.log" ] || continue
             say "last lines of $p's output:"; tail -n 20 "$WORK/$p.log" >&2
         done
-        if ls "$WORK"/*.json >/dev/null 2>&1; then
+        if [ "$MODE" != storage ] && ls "$WORK"/*.json >/dev/null 2>&1; then
             say "failed (status $rc); figures measured so far (not saved):"
             "$PY" "$HERE/$(case "$MODE" in vm) echo vm_bench ;;
-                save) echo save_bench ;; *) echo bench ;; esac).py" \
+                save) echo save_bench ;; migrate) echo migrate_bench ;;
+                *) echo bench ;; esac).py" \
                 table --vireod "$WORK/vireod.json" \
                 --libvirtd "$WORK/libvirtd.json"
         fi
@@ -381,7 +428,105 @@ bench_vireod_save() {
     VREAPER=""
 }
 
+# two libvirtds, each in its own network + mount + UTS namespace
+bench_libvirtd_migrate() {
+    say "libvirtd: two instances in two namespaces (migration figures)"
+    MIG_SETUP=1     # teardown undoes exactly what setup recorded, even half
+    "$REF_NS" setup "$WORK/ref"
+    REAPER="$REAPER" "$REF_NS" start "$WORK/ref"
+    mkdir -p "$WORK/shared-libvirtd"
+    mig_py measure --uri-a "$("$REF_NS" uri "$WORK/ref" a)" \
+        --uri-b "$("$REF_NS" uri "$WORK/ref" b)" --runs "$RUNS" \
+        --shared "$WORK/shared-libvirtd" --out "$WORK/libvirtd.json"
+    "$REF_NS" teardown "$WORK/ref"
+    MIG_SETUP=0
+}
+
+bench_vireod_migrate() {
+    say "vireod: two instances in two namespaces (migration figures)"
+    mkdir -p "$WORK/shared-vireod"
+    abs_top_srcdir=$REPO \
+    abs_top_builddir=$(cd "$(dirname "$VIREOD")/../.." && pwd) \
+        mig_py vireod --work "$WORK" --runs "$RUNS" \
+        --shared "$WORK/shared-vireod" --out "$WORK/vireod.json"
+}
+
+# 1 GiB of random data (not sparse) for every figure; pools in $WORK
+bench_libvirtd_storage() {
+    say "libvirtd: setup and start (storage figures)"
+    "$REF_LIBVIRTD" setup       # only a setup that succeeded is torn down
+    REF_SETUP=1
+    make_wrapper "$WORK/libvirtd-reaped" "$PY" "$REAPER"
+    LIBVIRTD="$WORK/libvirtd-reaped" "$REF_LIBVIRTD" start
+    REF_POOL=1
+    storage_py cleanup --uri "$REF_URI"    # leftovers of an interrupted run
+    sleep 2
+    storage_py measure --uri "$REF_URI" --dir "$WORK/pool-libvirtd" \
+        --src "$WORK/src.bin" --out "$WORK/libvirtd.json" --runs "$RUNS" \
+        --client virsh=virsh
+    REF_POOL=0
+    "$REF_LIBVIRTD" stop
+}
+
+bench_vireod_storage() {
+    say "vireod: start in $VROOT (storage figures)"
+    start_vireod "$WORK/vireod.log"
+    sleep 2
+    storage_py measure --uri "$VURI" --dir "$WORK/pool-vireod" \
+        --src "$WORK/src.bin" --out "$WORK/vireod.json" --runs "$RUNS" \
+        --client vsh="$VSH" --client virsh=virsh
+    stop_pid "$VREAPER"
+    wait "$VREAPER" 2>/dev/null || true
+    VREAPER=""
+}
+
 check_tools
+if [ "$MODE" = storage ]; then
+    RUNS=${RUNS:-5}
+    VSH=${VSH:-$BUILD/tools/virsh-like/vsh}
+    [ "$ONLY" = libvirtd ] || [ -x "$VSH" ] || die "vsh not found at $VSH"
+    say "1 GiB of random data in $WORK/src.bin"
+    head -c 1G /dev/urandom > "$WORK/src.bin"
+    case "$ONLY" in
+        both) bench_libvirtd_storage; bench_vireod_storage ;;
+        libvirtd) bench_libvirtd_storage ;;
+        vireod) bench_vireod_storage ;;
+        *) die "ONLY must be vireod, libvirtd or unset" ;;
+    esac
+    out=()
+    [ "$ONLY" = both ] && out=(--out "$HERE/results-storage-latest.md")
+    storage_py table --vireod "$WORK/vireod.json" \
+        --libvirtd "$WORK/libvirtd.json" "${out[@]}"
+    if [ "$ONLY" = both ]; then
+        say "saved to $HERE/results-storage-latest.md"
+    else
+        say "one side only (ONLY=$ONLY): table not saved"
+    fi
+    exit 0
+fi
+if [ "$MODE" = migrate ]; then
+    [ -r /var/cache/vireo-test-guest/vmlinuz ] ||
+        die "no test guest in /var/cache/vireo-test-guest: run tests/guest/build.sh"
+    RUNS=${RUNS:-6}
+    chmod 0755 "$WORK"      # libvirt-qemu opens the shared files
+    case "$ONLY" in
+        both) bench_libvirtd_migrate; bench_vireod_migrate ;;
+        libvirtd) bench_libvirtd_migrate ;;
+        vireod) bench_vireod_migrate ;;
+        *) die "ONLY must be vireod, libvirtd or unset" ;;
+    esac
+    if [ "$ONLY" = both ]; then
+        mig_py table --vireod "$WORK/vireod.json" \
+            --libvirtd "$WORK/libvirtd.json" \
+            --out "$HERE/results-migrate-latest.md"
+        say "saved to $HERE/results-migrate-latest.md"
+    else
+        mig_py table --vireod "$WORK/vireod.json" \
+            --libvirtd "$WORK/libvirtd.json"
+        say "one side only (ONLY=$ONLY): table not saved"
+    fi
+    exit 0
+fi
 if [ "$MODE" = save ]; then
     [ -r /var/cache/vireo-test-guest/vmlinuz ] ||
         die "no test guest in /var/cache/vireo-test-guest: run tests/guest/build.sh"
