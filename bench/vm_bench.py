@@ -265,6 +265,10 @@ def bare_argv(argv, tmp):
     out = []
     for a in argv:
         a = re.sub(r"path=[^,]*\.monitor", "path=%s/mon.sock" % tmp, a)
+        # vireod passes QEMU a listening socket it made (fd=N); by hand,
+        # QEMU makes its own.
+        if a.startswith("socket,id=charmonitor,"):
+            a = re.sub(r"\bfd=\d+", "path=%s/mon.sock" % tmp, a)
         if a.endswith(".pid") and out and out[-1] == "-pidfile":
             a = os.path.join(tmp, "qemu.pid")
         out.append(a)
