@@ -16,21 +16,17 @@ import time
 sys.path.insert(0, os.path.join(os.environ["abs_top_srcdir"], "tests", "lib"))
 import vireotest  # noqa: E402
 
-try:
-    import libvirt
-except ImportError:
-    vireotest.skip_all("python3-libvirt is not installed")
-
-GUEST = os.environ.get("VIREO_GUEST_DIR", "/var/cache/vireo-test-guest")
-QEMU = "/usr/bin/qemu-system-x86_64"
-if not os.access(QEMU, os.X_OK):
-    vireotest.skip_all("%s is not installed" % QEMU)
-if not os.path.exists(os.path.join(GUEST, "vmlinuz")):
-    vireotest.skip_all("no test guest in %s: run tests/guest/build.sh" % GUEST)
+libvirt = vireotest.require_guest()
+GUEST, QEMU = vireotest.GUEST, vireotest.QEMU
 
 libvirt.registerErrorHandler(lambda *a: None, None)
 tap = vireotest.Tap()
 L, C = libvirt.VIR_DOMAIN_AFFECT_LIVE, libvirt.VIR_DOMAIN_AFFECT_CONFIG
+
+
+img = vireotest.sparse_image
+err = vireotest.libvirt_error
+guest_has = vireotest.guest_has
 
 
 def guest_xml(name, disk, iso):
@@ -53,32 +49,6 @@ def guest_xml(name, disk, iso):
     <serial type='pty'/><console type='pty'/></devices>
 </domain>""" % (name, os.path.join(GUEST, "vmlinuz"),
                 os.path.join(GUEST, "initrd.img"), QEMU, disk, iso)
-
-
-def img(path, mib):
-    subprocess.run(["truncate", "-s", "%dM" % mib, path], check=True)
-    return path
-
-
-def err(fn, *args):
-    try:
-        fn(*args)
-        return None
-    except libvirt.libvirtError as e:
-        return e.get_error_message()
-
-
-def guest_has(cons, path, want, timeout=20):
-    """Poll the guest until test -e PATH matches WANT."""
-    end = time.time() + timeout
-    out = ""
-    while time.time() < end:
-        rc, out = cons.run('test -e %s && echo Y""ES || echo N""O' % path,
-                           timeout=10)
-        if ("YES" in out) == want:
-            return True
-        time.sleep(1)
-    return False
 
 
 daemon = vireotest.Daemon("hotstats").start()

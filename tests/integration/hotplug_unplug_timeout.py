@@ -20,22 +20,18 @@ import time
 sys.path.insert(0, os.path.join(os.environ["abs_top_srcdir"], "tests", "lib"))
 import vireotest  # noqa: E402
 
-try:
-    import libvirt
-except ImportError:
-    vireotest.skip_all("python3-libvirt is not installed")
-
-GUEST = os.environ.get("VIREO_GUEST_DIR", "/var/cache/vireo-test-guest")
-QEMU = "/usr/bin/qemu-system-x86_64"
-if not os.access(QEMU, os.X_OK):
-    vireotest.skip_all("%s is not installed" % QEMU)
-if not os.path.exists(os.path.join(GUEST, "vmlinuz")):
-    vireotest.skip_all("no test guest in %s: run tests/guest/build.sh" % GUEST)
+libvirt = vireotest.require_guest()
+GUEST, QEMU = vireotest.GUEST, vireotest.QEMU
 
 libvirt.registerErrorHandler(lambda *a: None, None)
 tap = vireotest.Tap()
 L = libvirt.VIR_DOMAIN_AFFECT_LIVE
 MAC = "52:54:00:aa:bb:07"
+
+
+img = vireotest.sparse_image
+err = vireotest.libvirt_error
+guest_has = vireotest.guest_has
 
 
 def guest_xml(name, disk):
@@ -54,30 +50,6 @@ def guest_xml(name, disk):
     <serial type='pty'/><console type='pty'/></devices>
 </domain>""" % (name, os.path.join(GUEST, "vmlinuz"),
                 os.path.join(GUEST, "initrd.img"), QEMU, disk)
-
-
-def img(path, mib):
-    subprocess.run(["truncate", "-s", "%dM" % mib, path], check=True)
-    return path
-
-
-def err(fn, *args):
-    try:
-        fn(*args)
-        return None
-    except libvirt.libvirtError as e:
-        return e.get_error_message()
-
-
-def guest_has(cons, path, want, timeout=30):
-    end = time.time() + timeout
-    while time.time() < end:
-        rc, out = cons.run('test -e %s && echo Y""ES || echo N""O' % path,
-                           timeout=10)
-        if ("YES" in out) == want:
-            return True
-        time.sleep(1)
-    return False
 
 
 def image_free(path):

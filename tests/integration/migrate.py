@@ -20,17 +20,8 @@ import time
 sys.path.insert(0, os.path.join(os.environ["abs_top_srcdir"], "tests", "lib"))
 import vireotest  # noqa: E402
 
-try:
-    import libvirt
-except ImportError:
-    vireotest.skip_all("python3-libvirt is not installed")
-
-GUEST = os.environ.get("VIREO_GUEST_DIR", "/var/cache/vireo-test-guest")
-QEMU = "/usr/bin/qemu-system-x86_64"
-if not os.access(QEMU, os.X_OK):
-    vireotest.skip_all("%s is not installed" % QEMU)
-if not os.path.exists(os.path.join(GUEST, "vmlinuz")):
-    vireotest.skip_all("no test guest in %s: run tests/guest/build.sh" % GUEST)
+libvirt = vireotest.require_guest()
+GUEST, QEMU = vireotest.GUEST, vireotest.QEMU
 why = vireotest.netns_available()
 if why:
     vireotest.skip_all(why)

@@ -22,20 +22,9 @@ import time
 sys.path.insert(0, os.path.join(os.environ["abs_top_srcdir"], "tests", "lib"))
 import vireotest  # noqa: E402
 
-try:
-    import libvirt
-except ImportError:
-    vireotest.skip_all("python3-libvirt is not installed")
-
-GUEST = os.environ.get("VIREO_GUEST_DIR", "/var/cache/vireo-test-guest")
-QEMU = "/usr/bin/qemu-system-x86_64"
+libvirt = vireotest.require_guest(root_because="creates a system account, runs QEMU as it")
+GUEST, QEMU = vireotest.GUEST, vireotest.QEMU
 USER = "vireo-tq"
-if os.getuid() != 0:
-    vireotest.skip_all("needs root (creates a system account, runs QEMU as it)")
-if not os.access(QEMU, os.X_OK):
-    vireotest.skip_all("%s is not installed" % QEMU)
-if not os.path.exists(os.path.join(GUEST, "vmlinuz")):
-    vireotest.skip_all("no test guest in %s: run tests/guest/build.sh" % GUEST)
 
 libvirt.registerErrorHandler(lambda *a: None, None)
 tap = vireotest.Tap()

@@ -38,6 +38,29 @@ def skip_all(reason):
     sys.exit(0)
 
 
+GUEST = os.environ.get("VIREO_GUEST_DIR", "/var/cache/vireo-test-guest")
+QEMU = "/usr/bin/qemu-system-x86_64"
+
+
+def require_guest(tools=(), root_because=None):
+    """The set-up of a test that boots the test guest (tests/guest):
+    returns the python-libvirt module, or skips the whole test, saying
+    why, when python-libvirt, QEMU, one of @tools, root (when
+    @root_because says why it is needed) or the built guest is missing."""
+    try:
+        import libvirt
+    except ImportError:
+        skip_all("python3-libvirt is not installed")
+    if root_because and os.geteuid() != 0:
+        skip_all("needs root (%s)" % root_because)
+    for tool in (QEMU,) + tuple(tools):
+        if not os.access(tool, os.X_OK):
+            skip_all("%s is not installed" % tool)
+    if not os.path.exists(os.path.join(GUEST, "vmlinuz")):
+        skip_all("no test guest in %s: run tests/guest/build.sh" % GUEST)
+    return libvirt
+
+
 class Daemon:
     """A vireod under a private --root, stopped and removed at exit."""
 
@@ -237,6 +260,34 @@ def pids_using(prefix):
         if any((link + "/").startswith(prefix) for link in links):
             out.add(int(pid))
     return sorted(out)
+
+
+def libvirt_error(fn, *args):
+    """Call @fn(*@args): None when it succeeds, else libvirt's message."""
+    import libvirt
+    try:
+        fn(*args)
+        return None
+    except libvirt.libvirtError as e:
+        return e.get_error_message()
+
+
+def sparse_image(path, mib):
+    """A sparse raw image of @mib MiB at @path; returns @path."""
+    subprocess.run(["truncate", "-s", "%dM" % mib, path], check=True)
+    return path
+
+
+def guest_has(cons, path, want, timeout=30):
+    """Poll the guest's shell on @cons until `test -e PATH` is @want."""
+    end = time.time() + timeout
+    while time.time() < end:
+        rc, out = cons.run('test -e %s && echo Y""ES || echo N""O' % path,
+                           timeout=10)
+        if ("YES" in out) == want:
+            return True
+        time.sleep(1)
+    return False
 
 
 class GuestConsole:
