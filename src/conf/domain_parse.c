@@ -69,8 +69,12 @@ vr_domain_parse_memory(xmlNode *parent, const char *name,
                         "unknown memory unit '%s' in element '%s'", unit, name);
         return -1;
     }
+    /* libc's strtoull, not g_ascii_strtoull: the latter may leave errno
+     * set by the lock wait of its one-time locale set-up when two
+     * threads first parse at once (vireod loads definitions on several
+     * threads). */
     errno = 0;
-    val = g_ascii_strtoull(text, &end, 10);
+    val = strtoull(text, &end, 10);
     if (!*text || *end || errno || text[0] == '-') {
         vr_error_report(VR_ERR_XML_ERROR, VR_FROM_DOMAIN,
                         "invalid memory size '%s' in element '%s'", text, name);
@@ -158,7 +162,7 @@ vr_domain_parse_mem_vcpu(VrDomainDef *def, xmlNode *root)
         guint64 n;
 
         errno = 0;
-        n = g_ascii_strtoull(text, &end, 10);
+        n = strtoull(text, &end, 10);   /* see vr_domain_parse_memory */
         if (!*text || *end || errno || n > G_MAXUINT || text[0] == '-') {
             vr_error_report(VR_ERR_XML_ERROR, VR_FROM_DOMAIN,
                             "invalid vCPU count '%s'", text);

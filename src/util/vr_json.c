@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include <yajl/yajl_gen.h>
 #include <yajl/yajl_parse.h>
@@ -273,8 +274,11 @@ vr_json_get_int(const VrJson *v, long long *out)
 
     if (!v || v->type != VR_JSON_NUMBER)
         return -1;
+    /* libc's strtoll, not g_ascii_strtoll: the latter may leave errno
+     * set by the lock wait of its one-time locale set-up when two
+     * threads first parse numbers at once. */
     errno = 0;
-    n = g_ascii_strtoll(v->text, &end, 10);
+    n = strtoll(v->text, &end, 10);
     if (errno != 0 || end == v->text || *end != '\0')
         return -1;
     *out = n;
@@ -290,7 +294,7 @@ vr_json_get_uint(const VrJson *v, unsigned long long *out)
     if (!v || v->type != VR_JSON_NUMBER || v->text[0] == '-')
         return -1;
     errno = 0;
-    n = g_ascii_strtoull(v->text, &end, 10);
+    n = strtoull(v->text, &end, 10);     /* see vr_json_get_int */
     if (errno != 0 || end == v->text || *end != '\0')
         return -1;
     *out = n;

@@ -181,7 +181,7 @@ parse_bandwidth(VshCtl *ctl, const VshCmd *cmd, unsigned long long *out)
     if (!s)
         return true;
     errno = 0;
-    *out = g_ascii_strtoull(s, &end, 10);
+    *out = strtoull(s, &end, 10);
     if (errno || end == s || *end || *s == '-') {
         vsh_error(ctl, "Numeric value '%s' for <bandwidth> option is "
                   "malformed or out of range", s);
