@@ -199,16 +199,18 @@ phase_prepare_host(QemuStart *st)
     return qemu_interface_prepare(st->drv, st->obj, &st->tap_fds);
 }
 
-/* The pidfile, for tools: the status XML is what re-attach reads. */
+/* The pidfile, for tools: the status XML is what re-attach reads, so
+ * it is replaced atomically but not flushed (two fsyncs on every start
+ * for a file in <run> would buy nothing). */
 static void
 write_pidfile(const char *path, pid_t pid)
 {
     g_autofree char *text = g_strdup_printf("%d\n", (int) pid);
+    g_autoptr(GError) err = NULL;
 
-    if (vr_file_write_atomic(path, text, strlen(text), 0644) < 0) {
-        VR_WARN("%s", vr_error_message());
-        vr_error_reset();
-    }
+    if (!g_file_set_contents_full(path, text, -1, G_FILE_SET_CONTENTS_NONE,
+                                  0644, &err))
+        VR_WARN("cannot write pidfile '%s': %s", path, err->message);
 }
 
 /* Phase 4: spawn QEMU (own session, log file, QEMU user) and connect to
