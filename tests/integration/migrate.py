@@ -57,34 +57,12 @@ shared = os.path.join(src_d.root, "shared")
 os.mkdir(shared)
 
 
-def guest_xml(name, machine="pc", extra_dev="", counter=True, mem=128):
-    disk = os.path.join(shared, name + ".qcow2")
-    if not os.path.exists(disk):
-        subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", disk,
-                        "64M"], check=True)
-    cmd = "console=ttyS0 quiet panic=-1" + (" vireo.counter=1"
-                                             if counter else "")
-    return """<domain type='qemu'>
-  <name>%s</name>
-  <memory unit='MiB'>%d</memory>
-  <vcpu>1</vcpu>
-  <os><type arch='x86_64' machine='%s'>hvm</type>
-    <kernel>%s</kernel><initrd>%s</initrd>
-    <cmdline>%s</cmdline></os>
-  <features><acpi/></features>
-  <devices><emulator>%s</emulator>
-    <disk type='file' device='disk'><driver name='qemu' type='qcow2'/>
-      <source file='%s'/><target dev='vda' bus='virtio'/></disk>%s
-    <serial type='pty'/><console type='pty'/></devices>
-</domain>""" % (name, mem, machine, os.path.join(GUEST, "vmlinuz"),
-                os.path.join(GUEST, "initrd.img"), cmd, QEMU, disk,
-                extra_dev)
+def guest_xml(name, **kw):
+    return vireotest.counter_guest_xml(name, shared, GUEST, QEMU, **kw)
 
 
 def pty_of(dom):
-    m = re.search(r"<console type='pty'>\s*<source path='([^']+)'",
-                  dom.XMLDesc(0))
-    return m.group(1) if m else None
+    return vireotest.console_pty(dom.XMLDesc(0))
 
 
 src = libvirt.open(src_d.uri)

@@ -1,7 +1,7 @@
-/* qemu_dac.c: the QEMU user's view of the file system (reachability
- * checks with a message naming the first blocker) and handing files to
- * that user and back.  Pure file-system logic: no domain objects here
- * (qemu_dac_domain.c applies it to a domain's files).
+/* qemu_dac.c: the QEMU user's view of files and directories
+ * (reachability checks with a message naming the first blocker) and
+ * handing files to that user and back.  Pure file logic: no domain
+ * objects here (qemu_dac_domain.c applies it to a domain's files).
  */
 #include <config.h>
 
