@@ -76,9 +76,30 @@ def vm_rss_kib(pid):
     raise RuntimeError("no VmRSS for pid %d" % pid)
 
 
-def idle_rss_mib(pid, settle):
-    """RSS in MiB after SETTLE seconds without any client activity."""
+def cpu_ticks(pid):
+    """User plus system CPU time of PID (all threads), in clock ticks."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def idle_rss_mib(pid, settle, timeout=60.0):
+    """RSS in MiB once the daemon is idle: SETTLE seconds without any
+    client activity, then until it used no CPU for a whole second (a
+    daemon may finish work in the background after answering: vireod
+    writes the definition files from its journal).  Same rule for both
+    daemons."""
     time.sleep(settle)
+    deadline = time.monotonic() + timeout
+    last = cpu_ticks(pid)
+    while time.monotonic() < deadline:
+        time.sleep(1.0)
+        now = cpu_ticks(pid)
+        if now == last:
+            break
+        last = now
+    else:
+        log("pid %d never went idle within %.0f s" % (pid, timeout))
     return vm_rss_kib(pid) / 1024.0
 
 

@@ -18,8 +18,17 @@ pass=$(count PASS); fail=$(count FAIL); err=$(count ERROR); xpass=$(count XPASS)
 skip=$(count SKIP); xfail=$(count XFAIL)
 pass=$(( ${pass:-0} + ${xfail:-0} ))
 failed=$(( ${fail:-0} + ${err:-0} + ${xpass:-0} ))
+# The failing tests of a build tree, each with the end of its own log.
+show_failures() {
+    grep -E '^(FAIL|ERROR|XPASS):' "$1/test-suite.log" | head -40
+    grep -E '^(FAIL|ERROR):' "$1/test-suite.log" | sed 's/^[A-Z]*: \([^ ]*\).*/\1/; s/\.sh$//; s/\.py$//' |
+        sort -u | head -5 | while read -r t; do
+            echo "--- end of $t.log"
+            tail -25 "$1/$t.log" 2>/dev/null
+        done
+}
 if [ "$failed" -gt 0 ] || [ "${check_rc:-0}" -ne 0 ]; then
-    grep -E '^(FAIL|ERROR|XPASS):' "$log" | head -40
+    show_failures .
 fi
 if [ "${VIREO_SKIP_DISTCHECK:-0}" != 1 ]; then
     echo "== make distcheck"
@@ -27,7 +36,12 @@ if [ "${VIREO_SKIP_DISTCHECK:-0}" != 1 ]; then
         pass=$((pass + 1)); echo "PASS: make distcheck"
     else
         failed=$((failed + 1)); echo "FAIL: make distcheck (see _build/distcheck.log)"
-        tail -30 distcheck.log
+        tail -15 distcheck.log
+        # distcheck leaves its tree behind on failure: show what failed in it.
+        sub=$(ls -d vireo-*/_build/sub 2>/dev/null | head -1)
+        if [ -n "$sub" ] && [ -f "$sub/test-suite.log" ]; then
+            show_failures "$sub"
+        fi
     fi
 fi
 [ "$failed" -eq 0 ] && [ "$check_rc" -ne 0 ] && failed=1

@@ -18,6 +18,7 @@
 #include "daemon/daemon_polkit_module.h"
 #include "util/vr_error.h"
 #include "util/vr_log.h"
+#include "util/vr_paths.h"
 
 /* Field 22 of /proc/PID/stat (start time in clock ticks).  Returns 0 or
  * -1 (not reported: the caller words the refusal). */
@@ -40,17 +41,6 @@ process_start_time(pid_t pid, guint64 *start)
     return 0;
 }
 
-/* The module's path: $VIREO_MODULE_DIR (the build tree's tests set it)
- * or the installed module directory.  Owned by the caller. */
-static char *
-module_path(void)
-{
-    const char *dir = g_getenv("VIREO_MODULE_DIR");
-
-    return g_build_filename(dir && *dir ? dir : VIREO_MODULEDIR,
-                            DAEMON_POLKIT_MODULE_FILE, NULL);
-}
-
 /* The module's check function, loaded on first use and kept for the
  * daemon's life; NULL (with *@why owned by the loader, never freed)
  * when the module cannot be loaded. */
@@ -67,7 +57,7 @@ module_check(const char **why)
     g_mutex_lock(&lock);
     if (fn || error)
         goto out;
-    path = module_path();
+    path = vr_module_path(DAEMON_POLKIT_MODULE_FILE);
     if (!(mod = g_module_open(path, G_MODULE_BIND_LOCAL))) {
         error = g_strdup_printf("cannot load the polkit module: %s",
                                 g_module_error());

@@ -71,3 +71,11 @@ vr_paths_create(const VrPaths *p)
         return -1;
     return 0;
 }
+
+char *
+vr_module_path(const char *file)
+{
+    const char *dir = g_getenv("VIREO_MODULE_DIR");
+
+    return g_build_filename(dir && *dir ? dir : VIREO_MODULEDIR, file, NULL);
+}

@@ -33,3 +33,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(VrPaths, vr_paths_free)
 /* Create every directory (0755, the run directory 0755, config 0700 in
  * session mode).  Returns 0 or -1 with an error reported. */
 int vr_paths_create(const VrPaths *paths);
+
+/* Path of the loadable module @file (e.g. "vireo-netlink.so"):
+ * $VIREO_MODULE_DIR when set (the build tree's tests), else the
+ * installed module directory.  Owned by the caller. */
+char *vr_module_path(const char *file);

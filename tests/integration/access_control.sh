@@ -15,6 +15,7 @@
 
 [ "$(id -u)" -eq 0 ] || skip_all "needs root to create test users"
 
+umask 022
 T=$(mktemp -d /tmp/vireo-test-acl.XXXXXX)
 chmod 0755 "$T"
 UA="vracla$$"; UB="vraclb$$"; G="vraclg$$"
@@ -30,6 +31,8 @@ cleanup() {
 trap cleanup EXIT
 groupadd "$G" && useradd -M -d /nonexistent -s /bin/sh -G "$G" "$UA" &&
     useradd -M -d /nonexistent -s /bin/sh "$UB" || skip_all "cannot create test users"
+vireo_user_tools "$T/tools" ||
+    { check 1 "copy vsh for the test users"; done_testing; exit 1; }
 has() { grep -q -- "$1" "$2"; }
 as() { _u=$1; shift; runuser -u "$_u" -- env -i PATH=/usr/bin:/bin VIREO_AUTOSTART=0 "$@"; }
 
@@ -86,14 +89,14 @@ vireo_stop
 start_root grp "unix_sock_group = \"$G\"
 unix_sock_rw_perms = \"0770\"" || { check 1 "vireod (group) starts"; done_testing; exit 1; }
 stat -c '%G %a' "$SOCK" | grep -q "^$G 770$"; check $? "socket owned by the group, mode 0770"
-as "$UA" "$VSH" -c "$URI" define "$T/acl1.xml" >"$T/out" 2>&1
+as "$UA" "$USER_VSH" -c "$URI" define "$T/acl1.xml" >"$T/out" 2>&1
 check $? "group member (non-root) can define"
-as "$UA" "$VSH" -c "$URI" list --all --name >"$T/out" 2>&1
+as "$UA" "$USER_VSH" -c "$URI" list --all --name >"$T/out" 2>&1
 has acl1 "$T/out"; check $? "group member can list"
-as "$UB" "$VSH" -c "$URI" list --all >"$T/out" 2>&1
+as "$UB" "$USER_VSH" -c "$URI" list --all >"$T/out" 2>&1
 [ $? -ne 0 ] && has "Permission denied" "$T/out"
 check $? "non-member cannot connect (Permission denied)"
-as "$UB" "$VSH" -c "$URI_RO" list --all --name >"$T/out" 2>&1
+as "$UB" "$USER_VSH" -c "$URI_RO" list --all --name >"$T/out" 2>&1
 has acl1 "$T/out"; check $? "non-member can still read through the read-only socket"
 vireo_stop
 
@@ -180,12 +183,12 @@ grep -q "get_type status 1 code 39 .*authentication required" "$T/raw"
 check $? "a call before AUTH_POLKIT gets code 39 'authentication required'"
 
 
-as "$UA" "$VSH" -c "$URI" define "$T/acl2.xml" >"$T/out" 2>&1
+as "$UA" "$USER_VSH" -c "$URI" define "$T/acl2.xml" >"$T/out" 2>&1
 rc=$?; [ $rc -ne 0 ] && sed 's/^/# /' "$T/out"
 check $rc "polkit allows user A: vsh define"
 as "$UA" virsh -c "$URI" list --all --name >"$T/out" 2>&1
 has acl2 "$T/out"; check $? "polkit allows user A: stock virsh list"
-as "$UB" "$VSH" -c "$URI" list --all >"$T/out" 2>&1
+as "$UB" "$USER_VSH" -c "$URI" list --all >"$T/out" 2>&1
 rc=$?
 diag "user B with vsh: $(cat "$T/out" | tr '\n' ' ')"
 [ $rc -ne 0 ] && has "authentication failed" "$T/out"; check $? "polkit denies user B (vsh): authentication failed"

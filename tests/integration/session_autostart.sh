@@ -10,6 +10,7 @@
 [ "$(id -u)" -eq 0 ] || skip_all "needs root to create a test user"
 command -v useradd >/dev/null || skip_all "useradd missing"
 
+umask 022
 T=$(mktemp -d /tmp/vireo-test-sess.XXXXXX)
 chmod 0755 "$T"
 U="vrsess$$"
@@ -20,6 +21,9 @@ cleanup() {
 }
 trap cleanup EXIT
 useradd -M -d "$T/home" -s /bin/sh "$U" || skip_all "cannot create a test user"
+vireo_user_tools "$T/tools" ||
+    { check 1 "copy vsh and vireod for the test user"; done_testing; exit 1; }
+VSH=$USER_VSH
 mkdir -p "$T/home" "$T/rt"
 chown "$U" "$T/home" "$T/rt"
 chmod 0700 "$T/rt"
@@ -28,7 +32,7 @@ SOCKET="$T/rt/vireo/vireo-sock"
 # as_user CMD...: run as the test user with its own session environment.
 as_user() {
     runuser -u "$U" -- env -i PATH=/usr/bin:/bin HOME="$T/home" \
-        XDG_RUNTIME_DIR="$T/rt" VIREO_DAEMON_PATH="$VIREOD" \
+        XDG_RUNTIME_DIR="$T/rt" VIREO_DAEMON_PATH="$USER_VIREOD" \
         VIREO_SESSION_TIMEOUT=3 ${EXTRA_ENV:-} "$@"
 }
 daemons() { pgrep -u "$U" -x vireod | wc -l; }

@@ -3,6 +3,8 @@
 #                                      sets ROOT, SOCK, SOCK_RO, URI, URI_RO, DPID
 #   vireo_stop                         SIGTERM it and wait
 #   vireo_cleanup                      stop daemons, remove temp roots (trap'd)
+#   vireo_user_tools DIR               vsh and vireod copies a non-root user
+#                                      can run; sets USER_VSH, USER_VIREOD
 # Daemons log to $ROOT/vireod.log.  Everything is removed on exit, even on failure.
 : "${abs_top_builddir:?run through make check}"
 : "${abs_top_srcdir:?run through make check}"
@@ -12,6 +14,23 @@ DATA="$abs_top_srcdir/tests/data"
 PY=/usr/bin/python3
 _vireo_roots=""
 _vireo_pids=""
+
+# vireo_user_tools DIR: copies of vsh (with libvireo) and vireod under DIR
+# for tests that run them as a throwaway non-root user, who may not be
+# able to reach the build tree (a clone under /root, or distcheck's
+# directories made under a umask of 077).  Sets USER_VSH and USER_VIREOD.
+vireo_user_tools() {
+    mkdir -p "$1/bin" "$1/lib" || return 1
+    cp -P "$abs_top_builddir"/src/lib/.libs/libvireo.so* "$1/lib/" &&
+        cp "$abs_top_builddir/tools/virsh-like/.libs/vsh" "$1/bin/vsh.bin" &&
+        cp "$VIREOD" "$1/bin/vireod" || return 1
+    printf '#!/bin/sh\nLD_LIBRARY_PATH=%s/lib exec %s/bin/vsh.bin "$@"\n' \
+        "$1" "$1" >"$1/bin/vsh"
+    chmod 0755 "$1" "$1/bin" "$1/lib" "$1"/bin/* &&
+        chmod a+r "$1"/lib/* || return 1
+    USER_VSH="$1/bin/vsh"
+    USER_VIREOD="$1/bin/vireod"
+}
 
 vireo_cleanup() {
     for p in $_vireo_pids; do

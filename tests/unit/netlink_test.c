@@ -1,4 +1,5 @@
-/* netlink_test.c: cmocka tests for src/util/vr_netlink.c and vr_tap.c.
+/* netlink_test.c: cmocka tests for src/util/vr_netlink.c, the netlink
+ * module it loads (vr_netlink_nl.c) and vr_tap.c.
  *
  * Everything happens in a private network namespace made by main() with
  * unshare(CLONE_NEWNET | CLONE_NEWNS), with sysfs remounted so that
@@ -23,6 +24,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <arpa/inet.h>
 #include <unistd.h>
 
@@ -415,10 +417,42 @@ test_threads(void **state)
     assert_int_equal(vr_netlink_link_exists("vrtc0"), 0);
 }
 
+/* Runs first, in a child (the module is loaded once per process): with
+ * no module where $VIREO_MODULE_DIR points, calls fail with an error that
+ * names the module's path, and keep failing the same way. */
+static void
+test_module_missing(void **state)
+{
+    pid_t pid = fork();
+    int status = 0;
+
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int ok = 1;
+
+        g_setenv("VIREO_MODULE_DIR", "/nonexistent-vireo-modules", TRUE);
+        for (int i = 0; i < 2; i++) {
+            ok &= vr_netlink_link_exists("lo") == -1 &&
+                  vr_error_code() == VR_ERR_INTERNAL_ERROR &&
+                  strstr(vr_error_message(),
+                         "cannot load the netlink module: "
+                         "/nonexistent-vireo-modules/vireo-netlink.so") != NULL;
+            vr_error_reset();
+        }
+        ok &= vr_netlink_link_mac("lo") == NULL &&
+              strstr(vr_error_message(), "vireo-netlink.so") != NULL;
+        _exit(ok ? 0 : 1);
+    }
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_module_missing),
         cmocka_unit_test(test_bridge_create),
         cmocka_unit_test(test_bridge_stp),
         cmocka_unit_test(test_link_up_down),

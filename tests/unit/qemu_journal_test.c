@@ -1,6 +1,6 @@
 /* qemu_journal_test.c: the definition journal (qemu_journal.c): record
  * encoding, replay after a simulated crash, torn tails, deletes, a full
- * journal, the checkpoint thread. */
+ * journal, the checkpoint thread, failed and overlapping checkpoints. */
 #include <config.h>
 
 #include <setjmp.h>
@@ -262,6 +262,58 @@ test_checkpoint_thread(void **state)
     assert_def(dir, "t", "t2");
 }
 
+/* A checkpoint that fails keeps its records pending, in order, ahead of
+ * newer ones; the next one applies them all. */
+static void
+test_failed_checkpoint(void **state)
+{
+    const char *dir = *state;
+    QemuJournal *j = qemu_journal_open(dir, SMALL * 4, QEMU_JOURNAL_NO_THREAD);
+    g_autofree char *blocker = g_build_filename(dir, "b.xml", NULL);
+
+    assert_non_null(j);
+    assert_int_equal(g_mkdir(blocker, 0700), 0);
+    assert_int_equal(qemu_journal_append(j, QEMU_JOURNAL_PUT, "a", "a1"), 0);
+    assert_int_equal(qemu_journal_append(j, QEMU_JOURNAL_PUT, "b", "b1"), 0);
+    assert_int_equal(qemu_journal_checkpoint(j), -1);
+    assert_true(qemu_journal_used(j) > 0);
+    assert_int_equal(g_rmdir(blocker), 0);
+    assert_int_equal(qemu_journal_append(j, QEMU_JOURNAL_PUT, "c", "c1"), 0);
+    assert_int_equal(qemu_journal_append(j, QEMU_JOURNAL_PUT, "a", "a2"), 0);
+    assert_int_equal(qemu_journal_checkpoint(j), 0);
+    assert_int_equal(qemu_journal_used(j), 0);
+    assert_def(dir, "a", "a2");
+    assert_def(dir, "b", "b1");
+    assert_def(dir, "c", "c1");
+    qemu_journal_abandon(j);
+}
+
+/* Appends racing the checkpoint thread in a small journal: checkpoints
+ * start from where the previous one stopped (not at offset 0, not on a
+ * page boundary), and every name ends with its last value. */
+static void
+test_checkpoints_during_appends(void **state)
+{
+    const char *dir = *state;
+    QemuJournal *j = qemu_journal_open(dir, SMALL * 4, 0);
+
+    assert_non_null(j);
+    for (int i = 0; i < 2000; i++) {
+        g_autofree char *name = g_strdup_printf("d%d", i % 37);
+        g_autofree char *xml = g_strdup_printf("<v>%d</v>", i);
+
+        assert_int_equal(qemu_journal_append(j, QEMU_JOURNAL_PUT, name, xml),
+                         0);
+    }
+    qemu_journal_close(j);
+    for (int i = 2000 - 37; i < 2000; i++) {
+        g_autofree char *name = g_strdup_printf("d%d", i % 37);
+        g_autofree char *xml = g_strdup_printf("<v>%d</v>", i);
+
+        assert_def(dir, name, xml);
+    }
+}
+
 int
 main(void)
 {
@@ -273,6 +325,10 @@ main(void)
         cmocka_unit_test_setup_teardown(test_delete_record, setup, teardown),
         cmocka_unit_test_setup_teardown(test_full_journal, setup, teardown),
         cmocka_unit_test_setup_teardown(test_checkpoint_thread, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_failed_checkpoint, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_checkpoints_during_appends, setup,
                                         teardown),
     };
 

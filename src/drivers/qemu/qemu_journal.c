@@ -37,12 +37,6 @@
 #define RETRY_US (1000 * 1000)
 #define NAME_MAX_LEN 1024
 
-typedef struct {
-    QemuJournalOp op;
-    char *name;
-    char *xml;
-} JournalChange;
-
 struct _QemuJournal {
     char *dir;
     char *path;
@@ -55,7 +49,7 @@ struct _QemuJournal {
     size_t end;              /* bytes of valid records */
     size_t dirty;            /* bytes that may be non-zero */
     uint64_t next_seq;
-    GPtrArray *pending;      /* JournalChange*, appended, not applied */
+    size_t applied;          /* records before this offset are applied */
     gint64 last_append;
     bool want_now;
     bool stop;
@@ -156,32 +150,16 @@ qemu_journal_record_decode(const guint8 *buf, size_t avail,
 
 /* ---- applying changes to NAME.xml --------------------------------------- */
 
-static void
-change_free(gpointer data)
-{
-    JournalChange *c = data;
+/* Pending changes are not kept in memory: the records are read back from
+ * the file when they are applied.  Copies held for the checkpoint used to
+ * be freed in one go after a burst of defines, leaving a hole the size of
+ * the burst between the definitions allocated meanwhile (a megabyte of
+ * resident heap after 1000 defines that malloc could never give back). */
 
-    g_free(c->name);
-    g_free(c->xml);
-    g_free(c);
-}
-
-static JournalChange *
-change_new(QemuJournalOp op, const char *name, size_t nlen, const char *xml,
-           size_t xlen)
-{
-    JournalChange *c = g_new0(JournalChange, 1);
-
-    c->op = op;
-    c->name = g_strndup(name, nlen);
-    c->xml = xml ? g_strndup(xml, xlen) : NULL;
-    return c;
-}
-
-/* Write @data to @path: temp file, fsync, rename (the directory is
- * synced by the caller).  Returns 0 or -1 (reported). */
+/* Write @len bytes of @data to @path: temp file, fsync, rename (the
+ * directory is synced by the caller).  Returns 0 or -1 (reported). */
 static int
-write_file(const char *dir, const char *name, const char *data)
+write_file(const char *dir, const char *name, const char *data, size_t len)
 {
     g_autofree char *path = g_strdup_printf("%s/%s.xml", dir, name);
     g_autofree char *tmp = g_strdup_printf("%s/.%s.xml.XXXXXX", dir, name);
@@ -192,7 +170,7 @@ write_file(const char *dir, const char *name, const char *data)
                                "cannot create temporary file for '%s'", path);
         return -1;
     }
-    if (vr_write_all(fd, data, strlen(data)) < 0 || fsync(fd) < 0 ||
+    if (vr_write_all(fd, data, len) < 0 || fsync(fd) < 0 ||
         close(vr_steal_fd(&fd)) < 0 || rename(tmp, path) < 0) {
         vr_error_report_system(errno, VR_FROM_QEMU, "cannot write '%s'",
                                path);
@@ -203,13 +181,14 @@ write_file(const char *dir, const char *name, const char *data)
 }
 
 static int
-apply_change(const char *dir, const JournalChange *c)
+apply_change(const char *dir, QemuJournalOp op, const char *name,
+             const char *xml, size_t xml_len)
 {
     g_autofree char *path = NULL;
 
-    if (c->op == QEMU_JOURNAL_PUT)
-        return write_file(dir, c->name, c->xml);
-    path = g_strdup_printf("%s/%s.xml", dir, c->name);
+    if (op == QEMU_JOURNAL_PUT)
+        return write_file(dir, name, xml, xml_len);
+    path = g_strdup_printf("%s/%s.xml", dir, name);
     if (unlink(path) < 0 && errno != ENOENT) {
         vr_error_report_system(errno, VR_FROM_QEMU, "cannot remove '%s'",
                                path);
@@ -218,25 +197,75 @@ apply_change(const char *dir, const JournalChange *c)
     return 0;
 }
 
-/* Apply @batch in order, only the last change of each name, then sync
- * the directory once.  Returns 0 or -1 (reported). */
-static int
-apply_batch(const char *dir, GPtrArray *batch)
+static guint
+record_name_hash(gconstpointer p)
 {
-    g_autoptr(GHashTable) last = g_hash_table_new(g_str_hash, g_str_equal);
+    const QemuJournalRecord *r = p;
+    guint h = 5381;
 
-    for (guint i = 0; i < batch->len; i++) {
-        JournalChange *c = batch->pdata[i];
-        g_hash_table_insert(last, c->name, c);
+    for (size_t i = 0; i < r->name_len; i++)
+        h = h * 33 + (guchar) r->name[i];
+    return h;
+}
+
+static gboolean
+record_name_equal(gconstpointer a, gconstpointer b)
+{
+    const QemuJournalRecord *x = a, *y = b;
+
+    return x->name_len == y->name_len &&
+           memcmp(x->name, y->name, x->name_len) == 0;
+}
+
+/* Decode the consecutive valid records of @buf (@len bytes); *maxseq
+ * gets the last sequence number (unchanged when there are none).  The
+ * records point into @buf. */
+static GArray *
+scan_records(const guint8 *buf, size_t len, uint64_t *maxseq)
+{
+    GArray *recs = g_array_new(FALSE, FALSE, sizeof(QemuJournalRecord));
+    QemuJournalRecord rec;
+    size_t off = 0, n;
+
+    while ((n = qemu_journal_record_decode(buf + off, len - off, &rec))) {
+        /* Records are consecutive; anything else is left from before a
+         * reset and was applied then. */
+        if (recs->len > 0 && rec.seq != *maxseq + 1)
+            break;
+        g_array_append_val(recs, rec);
+        *maxseq = rec.seq;
+        off += n;
     }
-    for (guint i = 0; i < batch->len; i++) {
-        JournalChange *c = batch->pdata[i];
+    return recs;
+}
 
-        if (g_hash_table_lookup(last, c->name) == c &&
-            apply_change(dir, c) < 0)
+/* Apply the records of @buf in order, only the last change of each
+ * name, then sync the directory once.  *count gets how many records
+ * there were.  Returns 0 or -1 (reported). */
+static int
+apply_records(const char *dir, const guint8 *buf, size_t len,
+              uint64_t *maxseq, guint *count)
+{
+    g_autoptr(GArray) recs = scan_records(buf, len, maxseq);
+    g_autoptr(GHashTable) last = g_hash_table_new(record_name_hash,
+                                                  record_name_equal);
+
+    *count = recs->len;
+    for (guint i = 0; i < recs->len; i++) {
+        QemuJournalRecord *r = &g_array_index(recs, QemuJournalRecord, i);
+        g_hash_table_insert(last, r, r);
+    }
+    for (guint i = 0; i < recs->len; i++) {
+        QemuJournalRecord *r = &g_array_index(recs, QemuJournalRecord, i);
+        g_autofree char *name = NULL;
+
+        if (g_hash_table_lookup(last, r) != r)
+            continue;
+        name = g_strndup(r->name, r->name_len);
+        if (apply_change(dir, r->op, name, r->xml, r->xml_len) < 0)
             return -1;
     }
-    return batch->len ? vr_dir_sync(dir) : 0;
+    return recs->len ? vr_dir_sync(dir) : 0;
 }
 
 /* ---- the journal file ---------------------------------------------------- */
@@ -281,31 +310,9 @@ reset_locked(QemuJournal *j)
         zero_range(j, QEMU_JOURNAL_HEADER_SIZE, dirty) < 0)
         return -1;
     j->end = 0;
+    j->applied = 0;
     j->dirty = 0;
     return 0;
-}
-
-/* Decode the valid records of @buf (@len bytes) into changes; *maxseq
- * gets the last sequence number. */
-static GPtrArray *
-scan_records(const guint8 *buf, size_t len, uint64_t *maxseq)
-{
-    GPtrArray *changes = g_ptr_array_new_with_free_func(change_free);
-    QemuJournalRecord rec;
-    size_t off = 0, n;
-
-    while ((n = qemu_journal_record_decode(buf + off, len - off, &rec))) {
-        /* Records are consecutive; anything else is left from before a
-         * reset and was applied then. */
-        if (changes->len > 0 && rec.seq != *maxseq + 1)
-            break;
-        g_ptr_array_add(changes, change_new(rec.op, rec.name, rec.name_len,
-                                            rec.op == QEMU_JOURNAL_PUT ?
-                                            rec.xml : NULL, rec.xml_len));
-        *maxseq = rec.seq;
-        off += n;
-    }
-    return changes;
 }
 
 /* The whole journal file mapped read-only in *data (munmap *len bytes;
@@ -365,21 +372,19 @@ static int
 recover(QemuJournal *j)
 {
     guint8 *data = NULL;
-    g_autoptr(GPtrArray) changes = NULL;
     size_t len = 0, last = 0;
     uint64_t maxseq = 0;
+    guint count = 0;
 
     if (map_journal(j, &data, &len) < 0)
         return -1;
-    changes = scan_records(data, len, &maxseq);
-    if (changes->len > 0) {
-        VR_INFO("replaying %u definition changes from %s", changes->len,
-                j->path);
-        if (apply_batch(j->dir, changes) < 0) {
+    if (apply_records(j->dir, data, len, &maxseq, &count) < 0) {
+        if (data)
             munmap(data, len);
-            return -1;
-        }
+        return -1;
     }
+    if (count > 0)
+        VR_INFO("replayed %u definition changes from %s", count, j->path);
     j->next_seq = maxseq + 1;
     last = nonzero_end(data, len);
     if (data)
@@ -402,31 +407,55 @@ recover(QemuJournal *j)
 
 /* ---- checkpoints ---------------------------------------------------------- */
 
+/* Apply the file's records in [@from, @to), read back through a
+ * temporary mapping (appends only write past @to meanwhile).  Returns 0
+ * or -1 (reported). */
+static int
+apply_range(QemuJournal *j, size_t from, size_t to)
+{
+    size_t page = (size_t) sysconf(_SC_PAGESIZE);
+    size_t base = from - from % page, maplen = to - base;
+    uint64_t maxseq = 0;
+    guint count = 0;
+    void *map;
+    int rc;
+
+    if (from >= to)
+        return 0;
+    map = mmap(NULL, maplen, PROT_READ, MAP_SHARED, j->fd, (off_t) base);
+    if (map == MAP_FAILED) {
+        vr_error_report_system(errno, VR_FROM_QEMU, "cannot map '%s'",
+                               j->path);
+        return -1;
+    }
+    rc = apply_records(j->dir, (const guint8 *) map + (from - base),
+                       to - from, &maxseq, &count);
+    munmap(map, maplen);
+    return rc;
+}
+
 /* Apply what is pending; empty the journal if nothing came meanwhile.
  * Returns 0 or -1 (reported; the changes stay pending). */
 static int
 checkpoint(QemuJournal *j)
 {
-    g_autoptr(GPtrArray) batch = NULL;
-    size_t snap_end;
+    size_t from, snap_end;
     int rc;
 
     g_mutex_lock(&j->ckpt_lock);
     g_mutex_lock(&j->lock);
-    batch = g_steal_pointer(&j->pending);
-    j->pending = g_ptr_array_new_with_free_func(change_free);
+    from = j->applied;
     snap_end = j->end;
     g_mutex_unlock(&j->lock);
 
-    rc = apply_batch(j->dir, batch);
+    rc = apply_range(j, from, snap_end);
 
     g_mutex_lock(&j->lock);
-    if (rc < 0) {
-        /* Keep them, in order, ahead of newer changes. */
-        g_ptr_array_extend_and_steal(batch, g_steal_pointer(&j->pending));
-        j->pending = g_steal_pointer(&batch);
-    } else if (j->end == snap_end) {
-        rc = reset_locked(j);
+    if (rc == 0) {
+        /* On failure they stay pending, in order, ahead of newer ones. */
+        j->applied = snap_end;
+        if (j->end == snap_end)
+            rc = reset_locked(j);
     }
     g_cond_broadcast(&j->done);
     g_mutex_unlock(&j->lock);
@@ -440,7 +469,7 @@ static bool
 due_locked(QemuJournal *j, gint64 *until)
 {
     *until = 0;
-    if (j->pending->len == 0 && j->end == 0)
+    if (j->end == 0)
         return false;
     if (j->want_now || j->stop || j->end >= j->size / 2)
         return true;
@@ -472,7 +501,7 @@ checkpoint_thread(gpointer data)
             g_usleep(RETRY_US);
         }
 #ifdef __GLIBC__
-        /* The applied copies were freed: give the memory back. */
+        /* Give back what applying (and the defines before it) freed. */
         malloc_trim(0);
 #endif
         g_mutex_lock(&j->lock);
@@ -506,7 +535,7 @@ static void
 wait_room_locked(QemuJournal *j, size_t len)
 {
     while (len <= j->size ? j->end + len > j->size :
-                            (j->end > 0 || j->pending->len > 0)) {
+                            j->end > 0) {
         if (!j->thread) {
             /* No checkpoint thread: make room ourselves. */
             g_mutex_unlock(&j->lock);
@@ -529,9 +558,7 @@ static int
 apply_direct_locked(QemuJournal *j, QemuJournalOp op, const char *name,
                     const char *xml)
 {
-    JournalChange c = { op, (char *) name, (char *) xml };
-
-    if (apply_change(j->dir, &c) < 0)
+    if (apply_change(j->dir, op, name, xml, xml ? strlen(xml) : 0) < 0)
         return -1;
     return vr_dir_sync(j->dir);
 }
@@ -579,8 +606,6 @@ qemu_journal_append(QemuJournal *j, QemuJournalOp op, const char *name,
     } else if ((rc = write_record_locked(j, rec, len)) == 0) {
         j->end += len;
         j->next_seq++;
-        g_ptr_array_add(j->pending, change_new(op, name, strlen(name), xml,
-                                               xml ? strlen(xml) : 0));
         j->last_append = g_get_monotonic_time();
         g_cond_signal(&j->work);
     }
@@ -602,7 +627,6 @@ qemu_journal_open(const char *dir, size_t size, unsigned int flags)
     j->dir = g_strdup(dir);
     j->path = g_build_filename(dir, QEMU_JOURNAL_FILE, NULL);
     j->size = size ? size : QEMU_JOURNAL_DEFAULT_SIZE;
-    j->pending = g_ptr_array_new_with_free_func(change_free);
     j->next_seq = 1;
     j->fd = open(j->path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (j->fd < 0) {
@@ -641,7 +665,6 @@ qemu_journal_abandon(QemuJournal *j)
     journal_stop(j);
     if (j->fd >= 0)
         close(j->fd);
-    g_ptr_array_unref(j->pending);
     g_mutex_clear(&j->ckpt_lock);
     g_mutex_clear(&j->lock);
     g_cond_clear(&j->work);
