@@ -76,6 +76,19 @@ char *
 vr_module_path(const char *file)
 {
     const char *dir = g_getenv("VIREO_MODULE_DIR");
+    g_autofree char *exe = NULL;
 
-    return g_build_filename(dir && *dir ? dir : VIREO_MODULEDIR, file, NULL);
+    if (dir && *dir)
+        return g_build_filename(dir, file, NULL);
+    /* An uninstalled program in the build tree (the demo, benchmarks):
+     * libtool puts the modules in .libs next to it. */
+    if ((exe = g_file_read_link("/proc/self/exe", NULL))) {
+        g_autofree char *exedir = g_path_get_dirname(exe);
+        char *path = g_build_filename(exedir, ".libs", file, NULL);
+
+        if (g_file_test(path, G_FILE_TEST_IS_REGULAR))
+            return path;
+        g_free(path);
+    }
+    return g_build_filename(VIREO_MODULEDIR, file, NULL);
 }

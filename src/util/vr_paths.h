@@ -35,6 +35,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(VrPaths, vr_paths_free)
 int vr_paths_create(const VrPaths *paths);
 
 /* Path of the loadable module @file (e.g. "vireo-netlink.so"):
- * $VIREO_MODULE_DIR when set (the build tree's tests), else the
- * installed module directory.  Owned by the caller. */
+ * $VIREO_MODULE_DIR when set (the build tree's tests); else, for a
+ * program run uninstalled from the build tree, the module libtool built
+ * in .libs next to it; else the installed module directory.  Owned by
+ * the caller. */
 char *vr_module_path(const char *file);

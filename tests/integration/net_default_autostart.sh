@@ -27,12 +27,14 @@ v net-info default | grep -q 'Autostart: *yes'; check $? "default is marked auto
 v net-destroy default >/dev/null 2>&1; check $? "net-destroy default"
 ip -n "$NS" link show virbr0 >/dev/null 2>&1; check "$((! $?))" "virbr0 gone"
 vireo_stop
-VIREO_DEFINE_DEFAULT_NETWORK=1 ip netns exec "$NS" "$VIREOD" --root "$R1" \
-    >>"$R1/vireod.log" 2>&1 &
+# Restarted without $VIREO_MODULE_DIR: an uninstalled vireod finds its
+# netlink module in .libs next to it (as in the demo).
+VIREO_DEFINE_DEFAULT_NETWORK=1 ip netns exec "$NS" \
+    env -u VIREO_MODULE_DIR "$VIREOD" --root "$R1" >>"$R1/vireod.log" 2>&1 &
 DPID=$!; _vireo_pids="$_vireo_pids $DPID"
 vireo_wait_socket "$SOCK"; check $? "daemon restarts"
 vireo_eventually sh -c "ip -n \"$NS\" -4 addr show virbr0 2>/dev/null | grep -q 192.168.122.1"
-check $? "autostart network started again by the restarted daemon"
+check $? "autostart network started again by the restarted daemon (uninstalled, no VIREO_MODULE_DIR)"
 [ "$(v net-list --all --name | grep -c .)" = 1 ]; check $? "default not defined twice"
 v net-autostart --disable default >/dev/null 2>&1
 v net-destroy default >/dev/null 2>&1
