@@ -76,6 +76,31 @@ def vm_rss_kib(pid):
     raise RuntimeError("no VmRSS for pid %d" % pid)
 
 
+def pipe_rtt_us(rounds=5000):
+    """Median round trip of one byte between two processes over pipes, in
+    microseconds: the host's wake-up latency, which bounds every RPC
+    round trip (a virtual machine's host under load can make it ten
+    times worse, and every latency figure with it)."""
+    r1, w1 = os.pipe()
+    r2, w2 = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        for _ in range(rounds):
+            os.read(r1, 1)
+            os.write(w2, b"x")
+        os._exit(0)
+    samples = []
+    for _ in range(rounds):
+        t = time.perf_counter()
+        os.write(w1, b"x")
+        os.read(r2, 1)
+        samples.append(time.perf_counter() - t)
+    os.waitpid(pid, 0)
+    for fd in (r1, w1, r2, w2):
+        os.close(fd)
+    return statistics.median(samples) * 1e6
+
+
 def cpu_ticks(pid):
     """User plus system CPU time of PID (all threads), in clock ticks."""
     with open("/proc/%d/stat" % pid) as f:
@@ -148,7 +173,7 @@ def bench_domains(conn):
 def cmd_measure(args):
     quiet_errors()
     res = {"uri": args.uri, "count": args.count,
-           "loadavg": os.getloadavg()[0]}
+           "loadavg": os.getloadavg()[0], "pipe_rtt_us": pipe_rtt_us()}
     conn = libvirt.open(args.uri)
     if bench_domains(conn):
         raise SystemExit("bench: %s already has bench-* domains; run "
@@ -368,6 +393,10 @@ def cmd_table(args):
         if "loadavg" in res:
             lines.append("%s: load average %.2f when its measurements began."
                          % (name, res["loadavg"]))
+        if "pipe_rtt_us" in res:
+            lines.append("%s: host pipe round trip between two processes "
+                         "%.1f µs (median) when its measurements began."
+                         % (name, res["pipe_rtt_us"]))
         if "fsync_per_define" in res:
             lines.append("%s: %.1f fsync-family calls per defineXML "
                          "(strace)." % (name, res["fsync_per_define"]))
