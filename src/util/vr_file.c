@@ -133,8 +133,42 @@ vr_file_read_all(const char *path, size_t maxlen, char **out, size_t *outlen)
 int
 vr_dir_create(const char *path, mode_t mode)
 {
-    if (g_mkdir_with_parents(path, (int) mode) < 0) {
-        vr_error_report_system(errno, VR_FROM_NONE,
+    g_autofree char *p = g_strdup(path);
+    char *s = p;
+
+    /* Each missing component gets exactly @mode (chmod after mkdir), not
+     * @mode minus the inherited umask: dnsmasq and QEMU run as other
+     * users and must be able to search what is made for them even when
+     * vireod was started with a umask of 077.  Existing directories keep
+     * their modes. */
+    for (;;) {
+        char c;
+
+        while (*s == '/')
+            s++;
+        while (*s && *s != '/')
+            s++;
+        c = *s;
+        *s = '\0';
+        if (!*p || g_file_test(p, G_FILE_TEST_IS_DIR)) {
+            /* exists (or the root): left as it is */
+        } else if (mkdir(p, mode) == 0) {
+            if (chmod(p, mode) < 0) {
+                vr_error_report_system(errno, VR_FROM_NONE,
+                                       "cannot set the mode of '%s'", p);
+                return -1;
+            }
+        } else if (errno != EEXIST) {
+            vr_error_report_system(errno, VR_FROM_NONE,
+                                   "cannot create directory '%s'", p);
+            return -1;
+        }
+        *s = c;
+        if (!c)
+            break;
+    }
+    if (!g_file_test(path, G_FILE_TEST_IS_DIR)) {
+        vr_error_report_system(ENOTDIR, VR_FROM_NONE,
                                "cannot create directory '%s'", path);
         return -1;
     }

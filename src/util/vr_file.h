@@ -18,7 +18,8 @@ int vr_file_write_atomic(const char *path, const void *data, size_t len,
 int vr_file_read_all(const char *path, size_t maxlen, char **out,
                      size_t *outlen);
 
-/* mkdir -p with @mode for created components.  Returns 0 or -1 (reported). */
+/* mkdir -p; every component it creates gets exactly @mode, whatever the
+ * umask (existing ones are left alone).  Returns 0 or -1 (reported). */
 int vr_dir_create(const char *path, mode_t mode);
 
 /* fsync a directory so a rename/unlink inside it is durable.

@@ -52,6 +52,7 @@ with open(conf, "w") as f:
 daemon.args = ["-f", conf]
 imgdir = os.path.join(root, "images")
 os.mkdir(imgdir, 0o755)
+os.chmod(imgdir, 0o755)     # whatever the umask
 
 
 def image(name, fmt="qcow2", mode=0o600):

@@ -57,6 +57,7 @@ test_first_blocker(void **state)
 
     (void) state;
     assert_int_equal(mkdir(a, 0750), 0);
+    assert_int_equal(chmod(a, 0750), 0);   /* whatever the umask */
     assert_int_equal(chown(a, 0, 0), 0);
     make_file(f, 0600);
     /* the outermost blocker is named, not the file */

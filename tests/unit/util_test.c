@@ -86,6 +86,44 @@ test_uuid(void **state)
     assert_false(vr_uuid_is_null(u));
 }
 
+/* vr_dir_create: missing components get exactly the mode asked for, even
+ * under a umask of 077; existing ones keep theirs; a file in the way is
+ * an error. */
+static void
+test_dir_create(void **state)
+{
+    g_autofree char *dir = g_dir_make_tmp("vrutil-XXXXXX", NULL);
+    g_autofree char *deep = g_build_filename(dir, "a", "b", "c", NULL);
+    g_autofree char *a = g_build_filename(dir, "a", NULL);
+    g_autofree char *ab = g_build_filename(dir, "a", "b", NULL);
+    g_autofree char *file = g_build_filename(dir, "f", NULL);
+    g_autofree char *under = g_build_filename(file, "x", NULL);
+    mode_t old = umask(077);
+    struct stat sb;
+
+    assert_int_equal(chmod(dir, 0700), 0);
+    assert_int_equal(vr_dir_create(deep, 0755), 0);
+    assert_int_equal(stat(deep, &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0755);
+    assert_int_equal(stat(a, &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0755);
+    assert_int_equal(stat(dir, &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0700);      /* existed: untouched */
+    assert_int_equal(vr_dir_create(deep, 0711), 0);  /* exists: fine */
+    assert_int_equal(stat(deep, &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0755);
+    assert_true(g_file_set_contents(file, "x", -1, NULL));
+    assert_int_equal(vr_dir_create(file, 0755), -1);
+    assert_int_equal(vr_error_code(), VR_ERR_SYSTEM_ERROR);
+    assert_int_equal(vr_dir_create(under, 0755), -1);
+    umask(old);
+    g_unlink(file);
+    g_rmdir(deep);
+    g_rmdir(ab);
+    g_rmdir(a);
+    g_rmdir(dir);
+}
+
 static void
 test_atomic_write(void **state)
 {
@@ -182,6 +220,7 @@ main(void)
         cmocka_unit_test(test_error_thread_local),
         cmocka_unit_test(test_uuid),
         cmocka_unit_test(test_atomic_write),
+        cmocka_unit_test(test_dir_create),
         cmocka_unit_test(test_conf_parse),
         cmocka_unit_test(test_conf_errors),
         cmocka_unit_test(test_paths),
