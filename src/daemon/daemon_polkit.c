@@ -11,7 +11,6 @@
  */
 #include <config.h>
 
-#include <gmodule.h>
 #include <string.h>
 
 #include "daemon/daemon_polkit.h"
@@ -50,27 +49,12 @@ module_check(const char **why)
     static GMutex lock;
     static DaemonPolkitCheckFunc fn;
     static char *error;
-    g_autofree char *path = NULL;
-    GModule *mod;
-    gpointer sym = NULL;
 
     g_mutex_lock(&lock);
-    if (fn || error)
-        goto out;
-    path = vr_module_path(DAEMON_POLKIT_MODULE_FILE);
-    if (!(mod = g_module_open(path, G_MODULE_BIND_LOCAL))) {
-        error = g_strdup_printf("cannot load the polkit module: %s",
-                                g_module_error());
-    } else if (!g_module_symbol(mod, DAEMON_POLKIT_MODULE_SYMBOL, &sym)) {
-        error = g_strdup_printf("'%s' is not Vireo's polkit module: %s",
-                                path, g_module_error());
-        g_module_close(mod);
-    } else {
-        g_module_make_resident(mod);
-        fn = (DaemonPolkitCheckFunc) sym;
-        VR_INFO("loaded polkit module '%s'", path);
-    }
-out:
+    if (!fn && !error)
+        fn = (DaemonPolkitCheckFunc) vr_module_symbol(
+            DAEMON_POLKIT_MODULE_FILE, DAEMON_POLKIT_MODULE_SYMBOL, "polkit",
+            &error);
     *why = error;
     g_mutex_unlock(&lock);
     return fn;

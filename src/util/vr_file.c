@@ -133,9 +133,12 @@ vr_file_read_all(const char *path, size_t maxlen, char **out, size_t *outlen)
 int
 vr_dir_create(const char *path, mode_t mode)
 {
-    g_autofree char *p = g_strdup(path);
-    char *s = p;
+    g_autofree char *p = NULL;
+    char *s;
 
+    if (g_file_test(path, G_FILE_TEST_IS_DIR))
+        return 0;      /* the usual case: one stat */
+    s = p = g_strdup(path);
     /* Each missing component gets exactly @mode (chmod after mkdir), not
      * @mode minus the inherited umask: dnsmasq and QEMU run as other
      * users and must be able to search what is made for them even when

@@ -6,8 +6,6 @@
  */
 #include <config.h>
 
-#include <gmodule.h>
-
 #include "util/vr_error.h"
 #include "util/vr_log.h"
 #include "util/vr_netlink_module.h"
@@ -38,33 +36,21 @@ module_ops(void)
     static GMutex lock;
     static const VrNetlinkOps *ops;
     static char *why;
-    g_autofree char *path = NULL;
     const VrNetlinkOps *ret;
-    GModule *mod;
-    gpointer sym = NULL;
+    gpointer init;
 
     g_mutex_lock(&lock);
-    if (ops || why)
-        goto out;
-    path = vr_module_path(VR_NETLINK_MODULE_FILE);
-    if (!(mod = g_module_open(path, G_MODULE_BIND_LOCAL))) {
-        why = g_strdup_printf("cannot load the netlink module: %s",
-                              g_module_error());
-    } else if (!g_module_symbol(mod, VR_NETLINK_MODULE_SYMBOL, &sym)) {
-        why = g_strdup_printf("'%s' is not Vireo's netlink module: %s",
-                              path, g_module_error());
-        g_module_close(mod);
-    } else if (!(ops = ((VrNetlinkModuleInitFunc) sym)(VR_NETLINK_MODULE_ABI,
-                                                        &host))) {
+    if (!ops && !why &&
+        (init = vr_module_symbol(VR_NETLINK_MODULE_FILE,
+                                 VR_NETLINK_MODULE_SYMBOL, "netlink", &why)) &&
+        !(ops = ((VrNetlinkModuleInitFunc) init)(VR_NETLINK_MODULE_ABI,
+                                                 &host))) {
+        g_autofree char *path = vr_module_path(VR_NETLINK_MODULE_FILE);
+
         why = g_strdup_printf("'%s' is a netlink module of another Vireo "
                               "version (interface %d wanted)", path,
                               VR_NETLINK_MODULE_ABI);
-        g_module_close(mod);
-    } else {
-        g_module_make_resident(mod);
-        VR_DEBUG("loaded netlink module '%s'", path);
     }
-out:
     ret = ops;
     if (!ret)
         vr_error_report(VR_ERR_INTERNAL_ERROR, VR_FROM_NONE, "%s", why);

@@ -1,8 +1,11 @@
 /* vr_paths.c: system, session and relocated directory layouts. */
 #include <config.h>
 
+#include <gmodule.h>
+
 #include "vr_error.h"
 #include "vr_file.h"
+#include "vr_log.h"
 #include "vr_paths.h"
 
 void
@@ -91,4 +94,28 @@ vr_module_path(const char *file)
         g_free(path);
     }
     return g_build_filename(VIREO_MODULEDIR, file, NULL);
+}
+
+gpointer
+vr_module_symbol(const char *file, const char *symbol, const char *what,
+                 char **why)
+{
+    g_autofree char *path = vr_module_path(file);
+    GModule *mod = g_module_open(path, G_MODULE_BIND_LOCAL);
+    gpointer sym = NULL;
+
+    if (!mod) {
+        *why = g_strdup_printf("cannot load the %s module: %s", what,
+                               g_module_error());
+        return NULL;
+    }
+    if (!g_module_symbol(mod, symbol, &sym)) {
+        *why = g_strdup_printf("'%s' is not Vireo's %s module: %s", path,
+                               what, g_module_error());
+        g_module_close(mod);
+        return NULL;
+    }
+    g_module_make_resident(mod);
+    VR_INFO("loaded %s module '%s'", what, path);
+    return sym;
 }

@@ -40,3 +40,10 @@ int vr_paths_create(const VrPaths *paths);
  * in .libs next to it; else the installed module directory.  Owned by
  * the caller. */
 char *vr_module_path(const char *file);
+
+/* Load the module @file (found by vr_module_path; @what names it in
+ * messages: "polkit", "netlink") for the process's life and return its
+ * symbol @symbol; NULL with *@why set (caller frees) when the module
+ * cannot be loaded or lacks the symbol.  Callers cache the result. */
+gpointer vr_module_symbol(const char *file, const char *symbol,
+                          const char *what, char **why);
